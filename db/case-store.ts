@@ -1,0 +1,198 @@
+import type { Kysely, Transaction } from 'kysely';
+import { sql } from 'kysely';
+import { GENESIS_HASH, hashEvent } from './hash-chain.js';
+import type { CaseEventsTable, CaseLinksTable, CasesTable, Database } from './schema.js';
+
+/** An event to append, before the store assigns its sequence number and hashes. */
+export type NewEvent = Omit<CaseEventsTable, 'case_id' | 'seq' | 'prev_hash' | 'hash'>;
+
+/** A case to insert together with its first event (the creation). */
+export interface NewCase {
+  readonly row: Omit<CasesTable, 'version' | 'head_hash'>;
+  readonly firstEvent: NewEvent;
+}
+
+/** The new state of a case after an event, written together with the event. */
+export type CaseUpdate = Pick<CasesTable, 'state' | 'status' | 'snapshot' | 'updated_at'>;
+
+/** A link to write between a case and another, as `from --relation--> to`. */
+export type NewLink = Omit<CaseLinksTable, 'id'>;
+
+/** Filters of the case list; every one is optional and they combine with AND. */
+export interface CaseFilter {
+  readonly processId?: string;
+  /** A state path: matches cases whose active leaf states include it or lie below it. */
+  readonly state?: string;
+  readonly employerCode?: string;
+  /** Matches cases whose fee periods include this month. */
+  readonly feePeriod?: string;
+  readonly status?: 'active' | 'done';
+  readonly demo?: boolean;
+}
+
+export interface CasePage {
+  readonly items: readonly CasesTable[];
+  /** Pass as `after` to get the next page; null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+export type AppendResult =
+  | { readonly ok: true; readonly caseRow: CasesTable; readonly event: CaseEventsTable; readonly linkedCases: readonly CasesTable[] }
+  | { readonly ok: false; readonly reason: 'version-conflict'; readonly currentVersion: number | null };
+
+/**
+ * Reads and writes cases, their append-only hash-chained events and their links. Every write is one
+ * transaction whose first statement is a write, so that a SQLite writer takes the write lock at once and
+ * waits for it under busy_timeout instead of failing on a stale read snapshot.
+ */
+export class CaseStore {
+  readonly #db: Kysely<Database>;
+  #newId: () => string;
+
+  constructor(db: Kysely<Database>, newId: () => string) {
+    this.#db = db;
+    this.#newId = newId;
+  }
+
+  get db(): Kysely<Database> {
+    return this.#db;
+  }
+
+  async getCase(id: string): Promise<CasesTable | undefined> {
+    return this.#db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Lists cases newest first (ids are UUIDv7, so id order is creation order), a page at a time. */
+  async listCases(filter: CaseFilter, limit: number, after?: string): Promise<CasePage> {
+    let query = this.#db.selectFrom('cases').selectAll();
+    if (filter.processId !== undefined) query = query.where('process_id', '=', filter.processId);
+    if (filter.employerCode !== undefined) query = query.where('employer_code', '=', filter.employerCode);
+    if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+    if (filter.demo !== undefined) query = query.where('demo', '=', filter.demo ? 1 : 0);
+    if (filter.feePeriod !== undefined) {
+      query = query.where('fee_period_from', '<=', filter.feePeriod).where('fee_period_to', '>=', filter.feePeriod);
+    }
+    if (filter.state !== undefined) query = query.where(stateMatches(filter.state));
+    if (after !== undefined) query = query.where('id', '<', after);
+    const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
+    const items = rows.slice(0, limit);
+    return { items, nextCursor: rows.length > limit ? (items.at(-1)?.id ?? null) : null };
+  }
+
+  async listEvents(caseId: string, upToSeq?: number): Promise<CaseEventsTable[]> {
+    let query = this.#db.selectFrom('case_events').selectAll().where('case_id', '=', caseId);
+    if (upToSeq !== undefined) query = query.where('seq', '<=', upToSeq);
+    return query.orderBy('seq', 'asc').execute();
+  }
+
+  async findEventByIdempotencyKey(caseId: string, key: string): Promise<CaseEventsTable | undefined> {
+    return this.#db
+      .selectFrom('case_events')
+      .selectAll()
+      .where('case_id', '=', caseId)
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst();
+  }
+
+  /** Links in both directions: those this case made and those that point at it. */
+  async listLinks(caseId: string): Promise<CaseLinksTable[]> {
+    return this.#db
+      .selectFrom('case_links')
+      .selectAll()
+      .where((eb) => eb.or([eb('from_case_id', '=', caseId), eb('to_case_id', '=', caseId)]))
+      .orderBy('created_at')
+      .execute();
+  }
+
+  /** Inserts a case and its creation event (sequence 1) in one transaction. */
+  async createCase(newCase: NewCase): Promise<{ caseRow: CasesTable; event: CaseEventsTable }> {
+    return this.#db.transaction().execute((trx) => this.#insertCase(trx, newCase));
+  }
+
+  /**
+   * Appends an event to a case in one transaction: the case row moves from `expectedVersion` to the next
+   * version, the event is chained to the previous head, and any linked cases are created with their links.
+   * Returns a version conflict, and writes nothing, when another writer moved the case first.
+   */
+  async appendEvent(
+    caseId: string,
+    expectedVersion: number,
+    update: CaseUpdate,
+    event: NewEvent,
+    linked: readonly { readonly newCase: NewCase; readonly relation: string }[] = [],
+  ): Promise<AppendResult> {
+    return this.#db.transaction().execute(async (trx) => {
+      // The version check is the transaction's first statement and a write (see the class comment).
+      const claimed = await trx
+        .updateTable('cases')
+        .set({ ...update, version: expectedVersion + 1 })
+        .where('id', '=', caseId)
+        .where('version', '=', expectedVersion)
+        .returning(['head_hash'])
+        .executeTakeFirst();
+      if (!claimed) {
+        const current = await trx.selectFrom('cases').select('version').where('id', '=', caseId).executeTakeFirst();
+        return { ok: false, reason: 'version-conflict', currentVersion: current?.version ?? null } as const;
+      }
+      // head_hash still holds the previous head: only this statement's SET changed the row.
+      const stored = await this.#insertEvent(trx, caseId, expectedVersion + 1, claimed.head_hash, event);
+      const caseRow = await trx
+        .updateTable('cases')
+        .set({ head_hash: stored.hash })
+        .where('id', '=', caseId)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+
+      const linkedCases: CasesTable[] = [];
+      for (const { newCase, relation } of linked) {
+        const created = await this.#insertCase(trx, newCase);
+        linkedCases.push(created.caseRow);
+        await trx
+          .insertInto('case_links')
+          .values({
+            id: this.#newId(),
+            from_case_id: caseId,
+            to_case_id: created.caseRow.id,
+            relation,
+            created_at: update.updated_at,
+          })
+          .execute();
+      }
+      return { ok: true, caseRow, event: stored, linkedCases } as const;
+    });
+  }
+
+  async #insertCase(trx: Transaction<Database>, newCase: NewCase): Promise<{ caseRow: CasesTable; event: CaseEventsTable }> {
+    const event = buildEventRow(newCase.row.id, 1, GENESIS_HASH, newCase.firstEvent);
+    const caseRow: CasesTable = { ...newCase.row, version: 1, head_hash: event.hash };
+    await trx.insertInto('cases').values(caseRow).execute();
+    await trx.insertInto('case_events').values(event).execute();
+    return { caseRow, event };
+  }
+
+  async #insertEvent(
+    trx: Transaction<Database>,
+    caseId: string,
+    seq: number,
+    prevHash: string,
+    event: NewEvent,
+  ): Promise<CaseEventsTable> {
+    const row = buildEventRow(caseId, seq, prevHash, event);
+    await trx.insertInto('case_events').values(row).execute();
+    return row;
+  }
+}
+
+function buildEventRow(caseId: string, seq: number, prevHash: string, event: NewEvent): CaseEventsTable {
+  const fields = { ...event, case_id: caseId, seq, prev_hash: prevHash };
+  return { ...fields, hash: hashEvent(fields) };
+}
+
+/**
+ * Matches a state path against the comma-joined leaf paths in `cases.state`: the path itself or any
+ * state below it, in any position of the list.
+ */
+function stateMatches(path: string) {
+  const escaped = path.replace(/[\\%_]/g, (char) => `\\${char}`);
+  return sql<boolean>`(',' || state || ',') like ${`%,${escaped},%`} escape '\\' or (',' || state || ',') like ${`%,${escaped}.%`} escape '\\'`;
+}

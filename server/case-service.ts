@@ -1,0 +1,348 @@
+import type { Snapshot } from 'xstate';
+import { applyEvent, listAllowedEventsOf, startCase, titleOfStates } from '../machines/engine/apply-event.js';
+import type { AllowedEvent, EngineStep, LinkedCaseRequest } from '../machines/engine/apply-event.js';
+import { CaseError } from '../machines/engine/case-error.js';
+import type { ProcessDefinition } from '../machines/engine/process-definition.js';
+import { getLatestProcess, getProcessVersion } from '../machines/catalogue.js';
+import type { LocalizedText } from '../machines/localized-text.js';
+import type { Channel, Party } from '../machines/policy/parties.js';
+import type { CaseFilter, CaseStore, NewCase, NewEvent } from '../db/case-store.js';
+import type { ChainVerdict } from '../db/hash-chain.js';
+import { verifyChain } from '../db/hash-chain.js';
+import { hashCanonical } from '../db/canonical-json.js';
+import type { CaseEventsTable, CasesTable } from '../db/schema.js';
+import { beijingDateOf } from './clock.js';
+import type { Clock } from './clock.js';
+
+/** Who performs a request. Until access control exists it comes from the X-Actor and X-Agency headers. */
+export interface Actor {
+  readonly id: string;
+  readonly role: 'employer' | 'caseworker' | 'system';
+  readonly party: Party;
+}
+
+export interface EventSubmission {
+  readonly type: string;
+  readonly data: unknown;
+  readonly expectedVersion: number;
+  readonly channel?: Channel | undefined;
+}
+
+/** A case as the API returns it. */
+export interface CaseView {
+  readonly id: string;
+  readonly processId: string;
+  readonly processVersion: number;
+  readonly processTitle: LocalizedText;
+  readonly employerCode: string;
+  readonly feePeriodFrom: string;
+  readonly feePeriodTo: string;
+  readonly state: readonly string[];
+  readonly stateTitle: LocalizedText;
+  readonly status: 'active' | 'done';
+  readonly version: number;
+  readonly demo: boolean;
+  readonly context: unknown;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly allowedEvents: readonly AllowedEvent[];
+  readonly links: readonly CaseLinkView[];
+}
+
+export interface CaseLinkView {
+  readonly caseId: string;
+  readonly relation: string;
+  /** `outgoing` when this case opened the other one. */
+  readonly direction: 'outgoing' | 'incoming';
+}
+
+export interface EventResult {
+  readonly case: CaseView;
+  readonly event: CaseEventsTable;
+  /** True when the Idempotency-Key matched an earlier submission and nothing new was written. */
+  readonly replayed: boolean;
+  readonly linkedCases: readonly CaseView[];
+}
+
+/**
+ * Ties process machines to the store: every change follows the engine's invariants (restore the pinned
+ * machine version from the stored snapshot, validate, apply, then persist snapshot and hash-chained event
+ * in one transaction guarded by the case version). Expected rejections are thrown as `CaseError`.
+ */
+export class CaseService {
+  readonly #store: CaseStore;
+  readonly #clock: Clock;
+  readonly #newId: () => string;
+
+  constructor(options: { store: CaseStore; clock: Clock; newId: () => string }) {
+    this.#store = options.store;
+    this.#clock = options.clock;
+    this.#newId = options.newId;
+  }
+
+  /** Opens a case of the latest version of a process. */
+  async createCase(
+    request: { processId: string; input: unknown; demo?: boolean },
+    actor: Actor,
+    channel: Channel = 'api',
+  ): Promise<CaseView> {
+    const definition = getLatestProcess(request.processId);
+    if (!definition) throw processNotFound(request.processId);
+
+    const now = this.#clock.now();
+    const businessDate = beijingDateOf(now);
+    const result = startCase(definition, request.input, { party: actor.party, channel, businessDate });
+    if (!result.ok) throw result.error;
+
+    const newCase = this.#buildNewCase(definition, result.step, actor, channel, now, request.demo ?? false);
+    const { caseRow } = await this.#store.createCase(newCase);
+    return this.#toView(caseRow, definition);
+  }
+
+  /**
+   * Applies an event to a case. With an idempotency key, a repeat of the same submission returns the stored
+   * event without writing, and a different submission under the same key is rejected.
+   */
+  async submitEvent(caseId: string, submission: EventSubmission, actor: Actor, idempotencyKey?: string): Promise<EventResult> {
+    const caseRow = await this.#requireCase(caseId);
+    const definition = this.#pinnedDefinition(caseRow);
+    const requestHash = hashSubmission(submission);
+
+    if (idempotencyKey !== undefined) {
+      const replay = await this.#findReplay(caseRow, idempotencyKey, requestHash, definition);
+      if (replay) return replay;
+    }
+    if (submission.expectedVersion !== caseRow.version) throw versionConflict(caseId, submission.expectedVersion, caseRow.version);
+
+    const now = this.#clock.now();
+    const businessDate = beijingDateOf(now);
+    const result = applyEvent(
+      definition,
+      JSON.parse(caseRow.snapshot) as Snapshot<unknown>,
+      { type: submission.type, data: submission.data, channel: submission.channel },
+      { party: actor.party, businessDate },
+    );
+    if (!result.ok) throw result.error;
+
+    const step = result.step;
+    const channel = submission.channel ?? definition.events[submission.type]?.channels?.[0] ?? 'api';
+    const linked = step.linkedCaseRequests.map((request) => ({
+      newCase: this.#buildLinkedCase(request, caseRow, now),
+      relation: request.relation,
+    }));
+    const appended = await this.#store.appendEvent(
+      caseId,
+      submission.expectedVersion,
+      { state: step.stateAfter.join(','), status: step.status, snapshot: JSON.stringify(step.persistedSnapshot), updated_at: now.toISOString() },
+      this.#buildEvent(submission.type, step, actor, channel, now, { idempotencyKey, requestHash }),
+      linked,
+    );
+    if (!appended.ok) {
+      // A concurrent writer won. If it was the same submission under the same key, report its result.
+      const replay = idempotencyKey !== undefined ? await this.#findReplay(caseRow, idempotencyKey, requestHash, definition) : undefined;
+      if (replay) return replay;
+      throw versionConflict(caseId, submission.expectedVersion, appended.currentVersion);
+    }
+    const linkedCases = await Promise.all(
+      appended.linkedCases.map((row) => this.#toView(row, this.#pinnedDefinition(row))),
+    );
+    return { case: await this.#toView(appended.caseRow, definition), event: appended.event, replayed: false, linkedCases };
+  }
+
+  async getCase(caseId: string): Promise<CaseView> {
+    const caseRow = await this.#requireCase(caseId);
+    return this.#toView(caseRow, this.#pinnedDefinition(caseRow));
+  }
+
+  async listCases(filter: CaseFilter, limit: number, after?: string): Promise<{ items: CaseView[]; nextCursor: string | null }> {
+    const page = await this.#store.listCases(filter, limit, after);
+    const items = await Promise.all(page.items.map((row) => this.#toView(row, this.#pinnedDefinition(row), false)));
+    return { items, nextCursor: page.nextCursor };
+  }
+
+  /** The case's events in order; `upToSeq` cuts the history at that event. */
+  async getHistory(caseId: string, upToSeq?: number): Promise<{ caseRow: CasesTable; definition: ProcessDefinition; events: CaseEventsTable[] }> {
+    const caseRow = await this.#requireCase(caseId);
+    return { caseRow, definition: this.#pinnedDefinition(caseRow), events: await this.#store.listEvents(caseId, upToSeq) };
+  }
+
+  async verifyCase(caseId: string): Promise<ChainVerdict> {
+    const caseRow = await this.#requireCase(caseId);
+    return verifyChain(await this.#store.listEvents(caseId), caseRow);
+  }
+
+  async #requireCase(caseId: string): Promise<CasesTable> {
+    const caseRow = await this.#store.getCase(caseId);
+    if (!caseRow) {
+      throw new CaseError(
+        'CASE_NOT_FOUND',
+        'not-found',
+        { zh: `找不到案件“${caseId}”，请检查案件编号。`, en: `Case "${caseId}" was not found; check the case id.` },
+        { caseId },
+      );
+    }
+    return caseRow;
+  }
+
+  /** The machine version the case started with; a missing version is a deployment fault, not a user error. */
+  #pinnedDefinition(caseRow: CasesTable): ProcessDefinition {
+    const definition = getProcessVersion(caseRow.process_id, caseRow.process_version);
+    if (!definition) {
+      throw new Error(`Case ${caseRow.id} is pinned to ${caseRow.process_id} v${caseRow.process_version}, which this build does not contain`);
+    }
+    return definition;
+  }
+
+  async #findReplay(
+    caseRow: CasesTable,
+    idempotencyKey: string,
+    requestHash: string,
+    definition: ProcessDefinition,
+  ): Promise<EventResult | undefined> {
+    const earlier = await this.#store.findEventByIdempotencyKey(caseRow.id, idempotencyKey);
+    if (!earlier) return undefined;
+    if (earlier.request_hash !== requestHash) {
+      throw new CaseError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'unprocessable',
+        {
+          zh: `幂等键“${idempotencyKey}”已用于本案件第 ${earlier.seq} 个事件（${earlier.type}），但本次提交的内容不同。请为新的提交使用新的幂等键。`,
+          en: `Idempotency key "${idempotencyKey}" was already used for event ${earlier.seq} (${earlier.type}) of this case with different content; use a new key for a new submission.`,
+        },
+        { caseId: caseRow.id, idempotencyKey, seq: earlier.seq },
+      );
+    }
+    const current = (await this.#store.getCase(caseRow.id)) ?? caseRow;
+    return { case: await this.#toView(current, definition), event: earlier, replayed: true, linkedCases: [] };
+  }
+
+  #buildNewCase(
+    definition: ProcessDefinition,
+    step: EngineStep,
+    actor: Actor,
+    channel: Channel,
+    now: Date,
+    demo: boolean,
+  ): NewCase {
+    const keys = definition.caseKeys(step.data as never);
+    const timestamp = now.toISOString();
+    return {
+      row: {
+        id: this.#newId(),
+        process_id: definition.id,
+        process_version: definition.version,
+        employer_code: keys.employerCode,
+        fee_period_from: keys.feePeriodFrom,
+        fee_period_to: keys.feePeriodTo,
+        person_id_number: keys.personIdNumber ?? null,
+        state: step.stateAfter.join(','),
+        status: step.status,
+        snapshot: JSON.stringify(step.persistedSnapshot),
+        demo: demo ? 1 : 0,
+        created_at: timestamp,
+        updated_at: timestamp,
+      },
+      firstEvent: this.#buildEvent('CASE_CREATED', step, actor, channel, now, {}),
+    };
+  }
+
+  /** Starts a linked case that a machine asked for; its input comes from the machine, so a failure is a bug. */
+  #buildLinkedCase(request: LinkedCaseRequest, origin: CasesTable, now: Date): NewCase {
+    const definition = getLatestProcess(request.processId);
+    if (!definition) throw new Error(`Case ${origin.id} asked for unknown process ${request.processId}`);
+    const result = startCase(definition, request.input, { party: 'system', channel: 'system', businessDate: beijingDateOf(now) });
+    if (!result.ok) {
+      throw new Error(`Case ${origin.id} opened ${request.processId} with invalid input: ${result.error.code} ${result.error.message}`);
+    }
+    const systemActor: Actor = { id: `system:linked-from:${origin.id}`, role: 'system', party: 'system' };
+    return this.#buildNewCase(definition, result.step, systemActor, 'system', now, origin.demo === 1);
+  }
+
+  #buildEvent(
+    type: string,
+    step: EngineStep,
+    actor: Actor,
+    channel: Channel,
+    now: Date,
+    idempotency: { idempotencyKey?: string | undefined; requestHash?: string },
+  ): NewEvent {
+    return {
+      id: this.#newId(),
+      type,
+      data: JSON.stringify(step.data ?? {}),
+      actor_id: actor.id,
+      actor_role: actor.role,
+      party: actor.party,
+      channel,
+      occurred_at: now.toISOString(),
+      business_date: beijingDateOf(now),
+      state_before: step.stateBefore ? step.stateBefore.join(',') : null,
+      state_after: step.stateAfter.join(','),
+      idempotency_key: idempotency.idempotencyKey ?? null,
+      request_hash: idempotency.requestHash ?? null,
+      inspection: JSON.stringify(step.inspection),
+    };
+  }
+
+  async #toView(caseRow: CasesTable, definition: ProcessDefinition, withLinks = true): Promise<CaseView> {
+    const snapshot = JSON.parse(caseRow.snapshot) as Snapshot<unknown> & { context?: unknown };
+    const state = caseRow.state.split(',');
+    const links = withLinks ? await this.#store.listLinks(caseRow.id) : [];
+    return {
+      id: caseRow.id,
+      processId: caseRow.process_id,
+      processVersion: caseRow.process_version,
+      processTitle: definition.title,
+      employerCode: caseRow.employer_code,
+      feePeriodFrom: caseRow.fee_period_from,
+      feePeriodTo: caseRow.fee_period_to,
+      state,
+      stateTitle: titleOfStates(definition, state),
+      status: caseRow.status,
+      version: caseRow.version,
+      demo: caseRow.demo === 1,
+      context: snapshot.context ?? null,
+      createdAt: caseRow.created_at,
+      updatedAt: caseRow.updated_at,
+      allowedEvents: listAllowedEventsOf(definition, snapshot, beijingDateOf(this.#clock.now())),
+      links: links.map((link) =>
+        link.from_case_id === caseRow.id
+          ? { caseId: link.to_case_id, relation: link.relation, direction: 'outgoing' as const }
+          : { caseId: link.from_case_id, relation: link.relation, direction: 'incoming' as const },
+      ),
+    };
+  }
+}
+
+function hashSubmission(submission: EventSubmission): string {
+  return hashCanonical({
+    type: submission.type,
+    data: submission.data ?? null,
+    expectedVersion: submission.expectedVersion,
+    channel: submission.channel ?? null,
+  });
+}
+
+export function processNotFound(processId: string): CaseError {
+  return new CaseError(
+    'PROCESS_NOT_FOUND',
+    'not-found',
+    {
+      zh: `没有名为“${processId}”的业务流程。可用流程见 GET /api/processes。`,
+      en: `There is no process "${processId}"; GET /api/processes lists the available ones.`,
+    },
+    { processId },
+  );
+}
+
+function versionConflict(caseId: string, expected: number, current: number | null): CaseError {
+  return new CaseError(
+    'VERSION_CONFLICT',
+    'conflict',
+    {
+      zh: `案件已被他人更新：提交所依据的版本为 ${expected}，当前版本为 ${current ?? '未知'}。请刷新案件后重新提交。`,
+      en: `The case changed meanwhile: the submission expected version ${expected}, the current version is ${current ?? 'unknown'}. Reload the case and submit again.`,
+    },
+    { caseId, expectedVersion: expected, currentVersion: current },
+  );
+}
