@@ -1,0 +1,11 @@
+// Public entry point of the pure policy core: fee periods, dates and working days, parties,
+// agency routing, identifiers and fee arithmetic.
+export * from './calendar.js';
+export * from './declaration-window.js';
+export * from './errors.js';
+export * from './fee-period.js';
+export * from './identifiers.js';
+export * from './iso-date.js';
+export * from './money.js';
+export * from './parties.js';
+export * from './routing.js';
