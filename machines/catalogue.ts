@@ -1,11 +1,12 @@
 import type { ProcessDefinition } from './engine/process-definition.js';
-import { individualBackPayment } from './processes/individual-back-payment.js';
+import { FEE_PROCESSES } from './processes/fee-processes.js';
+import { REGISTRATION_PROCESSES } from './processes/registration-processes.js';
 
 /**
  * Every version of every process the product can run. A new version is added beside the old one, never in
  * its place: running cases keep the version they started with, and new cases get the latest.
  */
-const ALL_VERSIONS: readonly ProcessDefinition[] = [individualBackPayment];
+const ALL_VERSIONS: readonly ProcessDefinition[] = [...REGISTRATION_PROCESSES, ...FEE_PROCESSES];
 
 const byId = new Map<string, Map<number, ProcessDefinition>>();
 for (const definition of ALL_VERSIONS) {

@@ -1,0 +1,5 @@
+import type { ProcessDefinition } from '../engine/process-definition.js';
+import { individualBackPayment } from './individual-back-payment.js';
+
+/** Fee processes (缴费管理): reports, back-payments, refunds and arrears. */
+export const FEE_PROCESSES: readonly ProcessDefinition[] = [individualBackPayment];
