@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
 import type { Database } from './schema.js';
 
 /** The default embedded database when DATABASE_URL is not set. */
@@ -10,24 +11,39 @@ export const DEFAULT_DATABASE_URL = './data/cases.db';
 /** How long a SQLite writer waits for another process's write lock before failing, in milliseconds. */
 const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 
+/**
+ * How long a PostgreSQL request waits for a free pooled connection before failing, in milliseconds. Without
+ * it a full pool waits forever.
+ */
+const POSTGRES_CONNECTION_TIMEOUT_MS = 10_000;
+
+/** Connections per server process in the PostgreSQL pool unless `poolSize` says otherwise. */
+export const DEFAULT_POSTGRES_POOL_SIZE = 10;
+
+export type DatabaseDialect = 'sqlite' | 'postgres';
+
 export interface DatabaseConnection {
   readonly db: Kysely<Database>;
-  readonly dialect: 'sqlite';
+  readonly dialect: DatabaseDialect;
   /** Where the data lives, for logs: a file path (never a password). */
   readonly location: string;
   close(): Promise<void>;
 }
 
+/** Whether a database URL names a PostgreSQL server. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
 /**
- * Opens the database named by a URL: a file path, `file:PATH` or `sqlite:PATH` for SQLite (the parent
- * folder is created), or `:memory:`. SQLite runs in WAL mode with `synchronous=NORMAL`, which keeps every
- * committed transaction across a process crash (not across a power cut), and with foreign keys on.
- * Throws on an unsupported URL scheme.
+ * Opens the database named by a URL: `postgres://…` or `postgresql://…` for PostgreSQL through a pg pool;
+ * otherwise a file path, `file:PATH` or `sqlite:PATH` for SQLite (the parent folder is created), or
+ * `:memory:`. SQLite runs in WAL mode with `synchronous=NORMAL`, which keeps every committed transaction
+ * across a process crash (not across a power cut), and with foreign keys on. Throws on an unsupported URL
+ * scheme. Nothing connects to PostgreSQL until the first query.
  */
-export function openDatabase(url: string = DEFAULT_DATABASE_URL): DatabaseConnection {
-  if (/^postgres(ql)?:\/\//.test(url)) {
-    throw new Error('PostgreSQL URLs are not supported yet; use a SQLite file path in DATABASE_URL');
-  }
+export function openDatabase(url: string = DEFAULT_DATABASE_URL, options: { poolSize?: number } = {}): DatabaseConnection {
+  if (isPostgresUrl(url)) return openPostgres(url, options.poolSize ?? DEFAULT_POSTGRES_POOL_SIZE);
   const path = url.replace(/^(file|sqlite):(\/\/)?/, '');
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
     throw new Error(`Unsupported DATABASE_URL scheme in "${url}"; use a SQLite file path`);
@@ -41,4 +57,20 @@ export function openDatabase(url: string = DEFAULT_DATABASE_URL): DatabaseConnec
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, dialect: 'sqlite', location: path, close: () => db.destroy() };
+}
+
+function openPostgres(url: string, poolSize: number): DatabaseConnection {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: POSTGRES_CONNECTION_TIMEOUT_MS,
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', location: describePostgresUrl(url), close: () => db.destroy() };
+}
+
+/** Host, port and database of a PostgreSQL URL, without user or password, for logs. */
+export function describePostgresUrl(url: string): string {
+  const parsed = new URL(url);
+  return `postgres://${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
 }

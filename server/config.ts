@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_DATABASE_URL } from '../db/connect.js';
+import { DEFAULT_DATABASE_URL, DEFAULT_POSTGRES_POOL_SIZE } from '../db/connect.js';
 
 /** Server settings, read once from the environment at start-up. */
 export interface ServerConfig {
@@ -7,8 +7,10 @@ export interface ServerConfig {
   readonly port: number;
   /** Listening address; `HOST`, default 127.0.0.1 (loopback only). */
   readonly host: string;
-  /** `DATABASE_URL`: a SQLite file path (default ./data/cases.db). */
+  /** `DATABASE_URL`: a SQLite file path (default ./data/cases.db) or a `postgres://` URL. */
   readonly databaseUrl: string;
+  /** `DATABASE_POOL_SIZE`: PostgreSQL connections per server process, default 10. */
+  readonly databasePoolSize: number;
   /** `SEED_DEMO`: seed demo cases into an empty database unless set to 0. */
   readonly seedDemo: boolean;
   /** `LOG_LEVEL`: pino level, default info. */
@@ -24,6 +26,7 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().min(1).default(DEFAULT_DATABASE_URL),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1_000).default(DEFAULT_POSTGRES_POOL_SIZE),
   SEED_DEMO: z.enum(['0', '1']).default('1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CLOCK_START: z.iso.datetime({ offset: true }).optional(),
@@ -41,6 +44,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     port: values.PORT,
     host: values.HOST,
     databaseUrl: values.DATABASE_URL,
+    databasePoolSize: values.DATABASE_POOL_SIZE,
     seedDemo: values.SEED_DEMO === '1',
     logLevel: values.LOG_LEVEL,
     clockStart: values.CLOCK_START ? new Date(values.CLOCK_START) : undefined,

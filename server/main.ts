@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { service: 'shebao-case-engine' } });
   const clock = config.clockStart ? offsetClock(config.clockStart) : systemClock;
 
-  const connection = openDatabase(config.databaseUrl);
+  const connection = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   await migrateToLatest(connection.db as never);
   const store = new CaseStore(connection.db, uuidv7);
   if (config.seedDemo) {

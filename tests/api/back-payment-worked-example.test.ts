@@ -1,28 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DECEMBER_BACK_PAYMENT, EMPLOYER, HR, request, sendEvent, TAX } from '../support/api-client.js';
+import { createTestDatabase, testDialects } from '../support/databases.js';
+import type { TestDatabase } from '../support/databases.js';
 import { startServerProcess } from '../support/server-process.js';
 import type { ServerProcess } from '../support/server-process.js';
 
 // The worked example of the individual back-payment: a person added in January 2024 (so hr and medical
 // sent tax a start month of January) has December 2023 paid back. The server runs as `npm start` does,
-// on a real SQLite file, and is restarted half-way.
-describe('individual back-payment worked example over HTTP', () => {
-  let directory: string;
-  let databasePath: string;
+// on a real database, and is restarted half-way.
+describe.each(testDialects())('individual back-payment worked example over HTTP on %s', (dialect) => {
+  let database: TestDatabase;
   let server: ServerProcess;
 
   beforeAll(async () => {
-    directory = mkdtempSync(join(tmpdir(), 'worked-example-'));
-    databasePath = join(directory, 'cases.db');
-    server = await startServerProcess({ DATABASE_URL: databasePath, CLOCK_START: '2024-01-15T10:00:00+08:00' });
+    database = await createTestDatabase(dialect);
+    server = await startServerProcess({ DATABASE_URL: database.url, CLOCK_START: '2024-01-15T10:00:00+08:00' });
   });
 
   afterAll(async () => {
     await server?.stop();
-    rmSync(directory, { recursive: true, force: true });
+    await database.drop();
   });
 
   it('runs from rejection to payment across a restart', async () => {
@@ -65,7 +62,7 @@ describe('individual back-payment worked example over HTTP', () => {
     // Restart: the case must read back unchanged from the database and continue.
     const beforeRestart = await request(server.baseUrl, 'GET', `/api/cases/${caseId}`);
     expect(await server.stop()).toBe(0);
-    server = await startServerProcess({ DATABASE_URL: databasePath, CLOCK_START: '2024-01-16T10:00:00+08:00' });
+    server = await startServerProcess({ DATABASE_URL: database.url, CLOCK_START: '2024-01-16T10:00:00+08:00' });
     const afterRestart = await request(server.baseUrl, 'GET', `/api/cases/${caseId}`);
     expect(afterRestart.status).toBe(200);
     expect(afterRestart.body).toEqual(beforeRestart.body);

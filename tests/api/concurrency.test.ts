@@ -1,22 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DECEMBER_BACK_PAYMENT, EMPLOYER, request, sendEvent } from '../support/api-client.js';
+import { testDialects } from '../support/databases.js';
 import { startTestServer } from '../support/test-server.js';
 import type { TestServer } from '../support/test-server.js';
 
-// Two servers, each with its own connection to one SQLite file, stand in for two writers racing on a case.
-describe('concurrent events on one case', () => {
+// Two servers, each with its own connection to one database, stand in for two writers racing on a case.
+describe.each(testDialects())('concurrent events on one case on %s', (dialect) => {
   let first: TestServer;
   let second: TestServer;
 
   beforeAll(async () => {
-    first = await startTestServer();
-    second = await startTestServer({ databasePath: first.databasePath });
+    first = await startTestServer({ dialect });
+    second = await startTestServer({ database: first.database });
   });
 
   afterAll(async () => {
     await second.close();
     await first.close();
-    first.removeFiles();
+    await first.database.drop();
   });
 
   it('accepts exactly one of two events with the same expectedVersion', async () => {

@@ -1,18 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DECEMBER_BACK_PAYMENT, EMPLOYER, HR, request, sendEvent } from '../support/api-client.js';
-import { runSql, startTestServer } from '../support/test-server.js';
+import { runSql, testDialects } from '../support/databases.js';
+import { startTestServer } from '../support/test-server.js';
 import type { TestServer } from '../support/test-server.js';
 
-describe('hash chain verification', () => {
+describe.each(testDialects())('hash chain verification on %s', (dialect) => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ dialect });
   });
 
   afterAll(async () => {
     await server.close();
-    server.removeFiles();
+    await server.database.drop();
   });
 
   /** A case with three events: creation, start-month maintenance and hr's push. */
@@ -33,7 +34,7 @@ describe('hash chain verification', () => {
 
   it('names an event whose data was edited in the database', async () => {
     const id = await caseWithThreeEvents();
-    runSql(server.databasePath, `update case_events set data = ? where case_id = ? and seq = 2`, JSON.stringify({ startMonth: '2023-01' }), id);
+    await runSql(server.database, `update case_events set data = ? where case_id = ? and seq = 2`, JSON.stringify({ startMonth: '2023-01' }), id);
     const verdict = await request(server.baseUrl, 'GET', `/api/cases/${id}/verify`);
     expect(verdict.body).toMatchObject({ intact: false, firstBrokenSeq: 2, reason: 'hash-mismatch' });
     const history = await request(server.baseUrl, 'GET', `/api/cases/${id}/history`);
@@ -42,21 +43,21 @@ describe('hash chain verification', () => {
 
   it('names an event whose actor was edited even with its hash recomputed by a naive tamperer', async () => {
     const id = await caseWithThreeEvents();
-    runSql(server.databasePath, `update case_events set actor_id = 'someone-else', hash = ? where case_id = ? and seq = 2`, 'f'.repeat(64), id);
+    await runSql(server.database, `update case_events set actor_id = 'someone-else', hash = ? where case_id = ? and seq = 2`, 'f'.repeat(64), id);
     const verdict = await request(server.baseUrl, 'GET', `/api/cases/${id}/verify`);
     expect(verdict.body).toMatchObject({ intact: false, firstBrokenSeq: 2, reason: 'hash-mismatch' });
   });
 
   it('names the gap when a middle event is deleted', async () => {
     const id = await caseWithThreeEvents();
-    runSql(server.databasePath, `delete from case_events where case_id = ? and seq = 2`, id);
+    await runSql(server.database, `delete from case_events where case_id = ? and seq = 2`, id);
     const verdict = await request(server.baseUrl, 'GET', `/api/cases/${id}/verify`);
     expect(verdict.body).toMatchObject({ intact: false, firstBrokenSeq: 3, reason: 'sequence-gap' });
   });
 
   it('reports a deleted newest event against the case row', async () => {
     const id = await caseWithThreeEvents();
-    runSql(server.databasePath, `delete from case_events where case_id = ? and seq = 3`, id);
+    await runSql(server.database, `delete from case_events where case_id = ? and seq = 3`, id);
     const verdict = await request(server.baseUrl, 'GET', `/api/cases/${id}/verify`);
     expect(verdict.body).toMatchObject({ intact: false, firstBrokenSeq: 3, reason: 'head-mismatch' });
   });

@@ -1,18 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DECEMBER_BACK_PAYMENT, EMPLOYER, EMPLOYER_CODE, HR, PERSON, request, sendEvent, TAX } from '../support/api-client.js';
 import type { ApiResponse } from '../support/api-client.js';
-import { dumpDatabase, startTestServer } from '../support/test-server.js';
+import { dumpDatabase, testDialects } from '../support/databases.js';
+import { startTestServer } from '../support/test-server.js';
 import type { TestServer } from '../support/test-server.js';
 
 // Every rejection must name its code and explain itself in both languages, and leave the database exactly
 // as it was.
-describe('API rejections', () => {
+describe.each(testDialects())('API rejections on %s', (dialect) => {
   let server: TestServer;
   let openCaseId: string;
   let legacyCaseId: string;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ dialect });
     const open = await request(server.baseUrl, 'POST', '/api/cases', { actor: EMPLOYER, json: DECEMBER_BACK_PAYMENT });
     openCaseId = open.body.id;
     const legacy = await request(server.baseUrl, 'POST', '/api/cases', {
@@ -24,7 +25,7 @@ describe('API rejections', () => {
 
   afterAll(async () => {
     await server.close();
-    server.removeFiles();
+    await server.database.drop();
   });
 
   /** Sends a request and checks that it was rejected as expected without changing any row. */
@@ -34,7 +35,7 @@ describe('API rejections', () => {
     code: string,
     messageParts: { zh?: string; en?: string } = {},
   ): Promise<ApiResponse> {
-    const before = dumpDatabase(server.databasePath);
+    const before = await dumpDatabase(server.database);
     const response = await send();
     expect(response.status).toBe(status);
     expect(response.body.error.code).toBe(code);
@@ -42,7 +43,7 @@ describe('API rejections', () => {
     expect(response.body.error.message.en.length).toBeGreaterThan(0);
     if (messageParts.zh) expect(response.body.error.message.zh).toContain(messageParts.zh);
     if (messageParts.en) expect(response.body.error.message.en).toContain(messageParts.en);
-    expect(dumpDatabase(server.databasePath)).toEqual(before);
+    expect(await dumpDatabase(server.database)).toEqual(before);
     return response;
   }
 
@@ -253,12 +254,12 @@ describe('API rejections', () => {
     expect(first.status).toBe(200);
     expect(first.body.replayed).toBe(false);
 
-    const before = dumpDatabase(server.databasePath);
+    const before = await dumpDatabase(server.database);
     const repeat = await sendEvent(server.baseUrl, created.body.id, EMPLOYER, event, { 'idempotency-key': 'maintain-1' });
     expect(repeat.status).toBe(200);
     expect(repeat.body.replayed).toBe(true);
     expect(repeat.body.event.id).toBe(first.body.event.id);
-    expect(dumpDatabase(server.databasePath)).toEqual(before);
+    expect(await dumpDatabase(server.database)).toEqual(before);
 
     await expectRejected(
       () => sendEvent(server.baseUrl, created.body.id, EMPLOYER, { ...event, data: { startMonth: '2023-11' } }, { 'idempotency-key': 'maintain-1' }),
