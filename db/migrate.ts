@@ -1,10 +1,14 @@
 import { Migrator } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
+import * as timersAndSandboxes from './migrations/0002-timers-and-sandboxes.js';
+import * as accessControl from './migrations/0003-access-control.js';
 
 /** Migrations in order; names sort in the order they must run. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-timers-and-sandboxes': timersAndSandboxes,
+  '0003-access-control': accessControl,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

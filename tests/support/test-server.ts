@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { serve } from '@hono/node-server';
 import { pino } from 'pino';
+import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import { CaseStore } from '../../db/case-store.js';
 import { openDatabase } from '../../db/connect.js';
@@ -18,6 +19,9 @@ export interface TestServer {
   readonly database: TestDatabase;
   readonly clock: ManualClock;
   readonly logLines: string[];
+  readonly connection: DatabaseConnection;
+  readonly store: CaseStore;
+  readonly logger: Logger;
   /** Stops the HTTP server and closes the connection; the database stays until `database.drop()`. */
   close(): Promise<void>;
 }
@@ -43,7 +47,8 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   });
   const logger = pino({ level: 'debug' }, sink);
   const clock = new ManualClock(options.now ?? new Date('2024-01-15T02:00:00Z'));
-  const app = createApp({ store: new CaseStore(connection.db, uuidv7), clock, logger, newId: uuidv7 });
+  const store = new CaseStore(connection.db, uuidv7);
+  const app = createApp({ store, clock, logger, newId: uuidv7 });
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started));
@@ -54,6 +59,9 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     database,
     clock,
     logLines,
+    connection,
+    store,
+    logger,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await connection.close();
