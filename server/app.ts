@@ -11,6 +11,7 @@ import type { Clock } from './clock.js';
 import { badRequest, HttpCaseError, sendCaseError } from './http-errors.js';
 import { registerCaseRoutes } from './routes/case-routes.js';
 import { registerProcessRoutes } from './routes/process-routes.js';
+import { registerStaticAssets } from '../viewer/static-assets.js';
 
 export interface AppOptions {
   readonly store: CaseStore;
@@ -65,6 +66,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
 
   registerProcessRoutes(app, routeContext);
   registerCaseRoutes(app, routeContext);
+  registerStaticAssets(app);
 
   app.get('/api/openapi.json', (c) =>
     c.json(

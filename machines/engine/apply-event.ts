@@ -19,11 +19,21 @@ export interface LinkedCaseRequest {
   readonly relation: string;
 }
 
-/** What the machine did for one applied event: the XState microsteps and the actions it ran. */
+/**
+ * What the machine did for one applied event, from XState's inspection events: each microstep with the
+ * transitions it took (`automatic` marks eventless `always` transitions, which XState takes after the
+ * event's own transition) and the custom actions it ran; built-in actions such as `assign` and `emit` do
+ * not appear there.
+ */
 export interface InspectionRecord {
   readonly microsteps: readonly {
+    /** The event being processed: the submitted event, also for the automatic transitions it set off. */
     readonly eventType: string;
-    readonly transitions: readonly { readonly source: string; readonly targets: readonly string[] }[];
+    readonly transitions: readonly {
+      readonly source: string;
+      readonly targets: readonly string[];
+      readonly automatic: boolean;
+    }[];
   }[];
   readonly actions: readonly string[];
 }
@@ -80,9 +90,11 @@ export function startCase(definition: ProcessDefinition, rawInput: unknown, meta
   actor.start();
   const snapshot = actor.getSnapshot();
   assertHealthy(definition, snapshot);
+  const persisted = actor.getPersistedSnapshot();
+  actor.stop();
   return {
     ok: true,
-    step: finishStep(definition, parsed.data, null, snapshot, actor.getPersistedSnapshot(), emitted, inspection),
+    step: finishStep(definition, parsed.data, null, snapshot, persisted, emitted, inspection),
   };
 }
 
@@ -198,6 +210,9 @@ export function applyEvent(
   restored.actor.send(event);
   const after = restored.actor.getSnapshot() as AnyMachineSnapshot;
   assertHealthy(definition, after);
+  // Persist before stopping: a stopped actor's snapshot has status `stopped`, and XState resumes such a
+  // snapshot without running its eventless (`always`) transitions or `onDone`.
+  const persisted = restored.actor.getPersistedSnapshot();
   restored.actor.stop();
   return {
     ok: true,
@@ -206,7 +221,7 @@ export function applyEvent(
       parsed.data,
       stateValueToPaths(before.value),
       after,
-      restored.actor.getPersistedSnapshot(),
+      persisted,
       restored.emitted,
       restored.inspection,
     ),
@@ -276,6 +291,7 @@ function createObservedActor(definition: ProcessDefinition, snapshot: Snapshot<u
         transitions: inspectionEvent._transitions.map((t) => ({
           source: stripMachineId(definition, t.source.id),
           targets: (t.target ?? []).map((target) => stripMachineId(definition, target.id)),
+          automatic: t.eventType === '',
         })),
       });
     } else if (inspectionEvent.type === '@xstate.action') {

@@ -68,6 +68,29 @@ export interface ProcessDefinition {
    * is the reason (for example a tax event on hr's legacy route). Returns null to use the generic message.
    */
   readonly explainNotAccepted?: (context: never, eventType: string) => RuleViolation | null;
+  /**
+   * Declares the deadline timers a case needs in its current state, such as the window opening on the
+   * 10th. The server calls it after the case starts and after every event, and in the same transaction
+   * replaces the case's pending timers with the result: a timer that is no longer declared is cancelled,
+   * and an unchanged one (same key, event, data and due date) keeps its row. Not called on finished cases.
+   * Must be pure: it reads only the context and the state, never a clock.
+   */
+  readonly timers?: (context: never, stateAfter: readonly string[]) => readonly TimerSpec[];
+}
+
+/**
+ * A deadline timer a process declares: on its due date the server's scheduler sends the event to the case
+ * as the system (party `system`, channel `system`). For a sandbox case the due date is compared with the
+ * sandbox's simulated date instead of the clock.
+ */
+export interface TimerSpec {
+  /** Name of the timer within the case, such as `window-opens`; a case has at most one pending timer per key. */
+  readonly key: string;
+  readonly eventType: string;
+  /** The event data, which must pass the event's schema. */
+  readonly data: Readonly<Record<string, unknown>>;
+  /** The business date (Beijing) from whose start the timer is due. */
+  readonly dueOn: IsoDate;
 }
 
 /**
@@ -105,12 +128,12 @@ export function collectStatePaths(machine: AnyStateMachine): string[] {
   return paths;
 }
 
-/** Event types that any state of the machine handles, without XState's internal and eventless ones. */
+/** Event types that any state of the machine handles, without XState's internal, wildcard and eventless ones. */
 export function collectMachineEventTypes(machine: AnyStateMachine): Set<string> {
   const types = new Set<string>();
   const visit = (node: AnyStateMachine['root']): void => {
     for (const type of node.ownEvents) {
-      if (type && !type.startsWith('xstate.')) types.add(type);
+      if (type && type !== '*' && !type.startsWith('xstate.')) types.add(type);
     }
     for (const child of Object.values(node.states)) visit(child);
   };
