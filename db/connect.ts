@@ -17,7 +17,7 @@ const SQLITE_BUSY_TIMEOUT_MS = 5_000;
  */
 const POSTGRES_CONNECTION_TIMEOUT_MS = 10_000;
 
-/** Connections per server process in the PostgreSQL pool unless `poolSize` says otherwise. */
+/** Default number of connections per server process in the PostgreSQL pool. */
 export const DEFAULT_POSTGRES_POOL_SIZE = 10;
 
 export type DatabaseDialect = 'sqlite' | 'postgres';
@@ -25,12 +25,12 @@ export type DatabaseDialect = 'sqlite' | 'postgres';
 export interface DatabaseConnection {
   readonly db: Kysely<Database>;
   readonly dialect: DatabaseDialect;
-  /** Where the data lives, for logs: a file path (never a password). */
+  /** Location of the data for logs: a file path, or a PostgreSQL URL without user or password. */
   readonly location: string;
   close(): Promise<void>;
 }
 
-/** Whether a database URL names a PostgreSQL server. */
+/** Returns whether a database URL names a PostgreSQL server. */
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }

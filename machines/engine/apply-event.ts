@@ -20,10 +20,10 @@ export interface LinkedCaseRequest {
 }
 
 /**
- * What the machine did for one applied event, from XState's inspection events: each microstep with the
- * transitions it took (`automatic` marks eventless `always` transitions, which XState takes after the
- * event's own transition) and the custom actions it ran; built-in actions such as `assign` and `emit` do
- * not appear there.
+ * Record of what the machine did for one applied event, from XState's inspection events. It lists each
+ * microstep with its transitions, where `automatic` marks the eventless `always` transitions that XState
+ * takes after the event's own transition. It also lists the custom actions run, because XState reports
+ * no inspection event for built-in actions such as `assign` and `emit`.
  */
 export interface InspectionRecord {
   readonly microsteps: readonly {
@@ -59,7 +59,7 @@ export interface AllowedEvent {
   readonly title: LocalizedText;
   readonly parties: readonly Party[];
   readonly channels?: readonly Channel[];
-  /** False when a rule that needs no event data already fails; `blockedBy` then says which. */
+  /** False when a rule that needs no event data already fails; `blockedBy` then names that rule. */
   readonly available: boolean;
   readonly blockedBy?: RuleViolation;
 }
@@ -99,10 +99,13 @@ export function startCase(definition: ProcessDefinition, rawInput: unknown, meta
 }
 
 /**
- * Applies one event to a case restored from its persisted snapshot. The checks run in this order, and
- * the first failure is returned: the event type is known to the process (422), the sending party may send
- * it (403), the current state accepts it (409), the channel is allowed (422), the data passes the event's
- * schema (422), the event's rules pass (422). Nothing is changed on failure because nothing here writes.
+ * Applies one event to a case restored from its persisted snapshot. The checks run in this order and the
+ * first failure is returned:
+ * 1. the event type is known to the process (422) and the case is not finished (409);
+ * 2. the sending party may send it (403);
+ * 3. the current state accepts it (409);
+ * 4. the channel is allowed (422), the data passes the event's schema (422) and its rules pass (422).
+ * Nothing changes on failure, because this function writes nothing.
  */
 export function applyEvent(
   definition: ProcessDefinition,
@@ -336,7 +339,7 @@ function finishStep(
   };
 }
 
-/** A machine that throws inside an action or guard ends in status `error`: a bug, never a user's fault. */
+/** Throws when the machine ended in status `error`, which only a throwing action or guard causes: a bug. */
 function assertHealthy(definition: ProcessDefinition, snapshot: AnyMachineSnapshot): void {
   if (snapshot.status === 'error') {
     throw new Error(`Process ${definition.id} v${definition.version} failed: ${String(snapshot.error)}`);
