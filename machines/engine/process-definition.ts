@@ -30,6 +30,11 @@ export interface EventDefinition {
    * declaration to tax names the fee-management client, the e-tax bureau or the tax window).
    */
   readonly channels?: readonly Channel[];
+  /**
+   * Parties that receive the step in the exchange diagram, such as tax for hr's push of a start month.
+   * Without it an employer's step goes to the agency of its channel and any other step to the employer.
+   */
+  readonly recipients?: readonly Party[];
   readonly schema: z.ZodType;
   /** Checks whose failure rejects the event with the rule's own code and message (HTTP 422). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each process narrows context and data itself

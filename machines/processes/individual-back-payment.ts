@@ -327,6 +327,7 @@ export const individualBackPayment = defineProcess({
     HR_PUSH_START_MONTH: {
       title: { zh: '人社推送开始缴费年月', en: 'hr pushes start month to tax' },
       parties: ['hr'],
+      recipients: ['tax'],
       schema: hrPushStartMonthSchema,
       rules: [pushMatchesMaintained],
     },

@@ -426,11 +426,13 @@ export const monthlyReport = defineProcess({
     HR_MONTH_END_PUSH: {
       title: { zh: '人社月末推送（三险人数）', en: 'hr month-end push (three insurances)' },
       parties: ['hr'],
+      recipients: ['tax'],
       schema: hrHeadcountSchema,
     },
     MEDICAL_MONTH_END_PUSH: {
       title: { zh: '医保月末推送（医疗人数）', en: 'Medical month-end push (medical insurance)' },
       parties: ['medical'],
+      recipients: ['tax'],
       schema: medicalHeadcountSchema,
     },
     WINDOW_OPENED: {
@@ -449,11 +451,13 @@ export const monthlyReport = defineProcess({
     HR_PUSH_CORRECTION: {
       title: { zh: '人社更正推送（三险人数）', en: 'hr corrects its push (three insurances)' },
       parties: ['hr'],
+      recipients: ['tax'],
       schema: hrHeadcountSchema,
     },
     MEDICAL_PUSH_CORRECTION: {
       title: { zh: '医保更正推送（医疗人数）', en: 'Medical corrects its push (medical insurance)' },
       parties: ['medical'],
+      recipients: ['tax'],
       schema: medicalHeadcountSchema,
     },
     CONFIRM_PUSHED_HEADCOUNT: {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { InspectionRecord } from '../../machines/engine/apply-event.js';
 import { withAncestorPaths } from '../../machines/engine/state-paths.js';
 import type { CaseEventsTable } from '../../db/schema.js';
+import { renderSequenceDiagram } from '../../viewer/mermaid/sequence-diagram.js';
 import { renderStateDiagram } from '../../viewer/mermaid/state-diagram.js';
 import { readActorHeaders } from '../actor-headers.js';
 import {
@@ -157,6 +158,26 @@ export function registerCaseRoutes(app: OpenAPIHono, context: RouteContext): voi
     return c.body(renderStateDiagram(definition, query.lang, { current, visited }), 200, {
       'content-type': MERMAID_CONTENT_TYPE,
     });
+  });
+
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/api/cases/{id}/sequence.mmd',
+    summary: 'The exchange between employer, hr, medical and tax as a Mermaid sequenceDiagram; ?at=N stops at event N',
+    request: { params: z.object({ id: z.string() }), query: diagramQuerySchema },
+    responses: { 200: { description: 'Mermaid text' }, 404: errorResponse('Unknown case') },
+  });
+  app.get('/api/cases/:id/sequence.mmd', async (c) => {
+    const query = context.readQuery(c, diagramQuerySchema);
+    const { definition, events } = await service.getHistory(c.req.param('id'), query.at);
+    const steps = events.map((event) => ({
+      seq: event.seq,
+      type: event.type,
+      party: event.party,
+      channel: event.channel,
+      businessDate: event.business_date,
+    }));
+    return c.body(renderSequenceDiagram(definition, steps, query.lang), 200, { 'content-type': MERMAID_CONTENT_TYPE });
   });
 
   app.openAPIRegistry.registerPath({

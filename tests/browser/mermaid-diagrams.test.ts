@@ -105,6 +105,13 @@ describe.runIf(browserAvailable())('Mermaid diagrams in Chromium', () => {
     await sendEvent(server.baseUrl, id, EMPLOYER, { type: 'MAINTAIN_START_MONTH', data: { startMonth: '2023-12' }, expectedVersion: 1, channel: 'hr-online' });
     await sendEvent(server.baseUrl, id, HR, { type: 'HR_PUSH_START_MONTH', data: { startMonth: '2023-12' }, expectedVersion: 2 });
 
+    for (const path of [`/api/cases/${id}/sequence.mmd`, `/api/cases/${id}/sequence.mmd?lang=en&at=2`]) {
+      const sequence = await request(server.baseUrl, 'GET', path);
+      expect(sequence.status).toBe(200);
+      const outcome = await parseAndRender(sequence.text);
+      expect(outcome.error, `${path}:\n${sequence.text}`).toBeNull();
+      expect(outcome.svg).toContain(path.includes('lang=en') ? 'Employer' : '用人单位');
+    }
     for (const path of [`/api/cases/${id}/diagram.mmd`, `/api/cases/${id}/diagram.mmd?at=1&lang=en`]) {
       const diagram = await request(server.baseUrl, 'GET', path);
       const outcome = await parseAndRender(diagram.text);
