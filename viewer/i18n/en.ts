@@ -1,0 +1,31 @@
+import type { MessageCatalogue } from './messages.js';
+
+/** English messages of the viewer; the type keeps its keys equal to the Chinese catalogue's. */
+export const enMessages: MessageCatalogue = {
+  'app.title': 'Social insurance fee cases',
+  'nav.worklist': 'Worklist',
+  'nav.cases': 'Cases',
+  'nav.processes': 'Processes',
+  'nav.training': 'Training',
+  'nav.audit': 'Audit',
+  'nav.signOut': 'Sign out',
+  'nav.language': '中文',
+  'case.state': 'Current state',
+  'case.version': 'Version',
+  'case.history': 'History',
+  'case.allowedEvents': 'Actions',
+  'case.links': 'Linked cases',
+  'case.diagram': 'Process diagram',
+  'case.exchange': 'Agency exchange',
+  'history.seq': 'No.',
+  'history.actor': 'Actor',
+  'history.party': 'Party',
+  'history.channel': 'Channel',
+  'history.occurredAt': 'Recorded at',
+  'history.businessDate': 'Business date',
+  'history.from': 'From',
+  'history.to': 'To',
+  'history.data': 'Data',
+  'diagram.fallback': 'The diagram cannot be drawn; its text follows:',
+  'error.generic': 'The action failed: {message}',
+};
