@@ -85,6 +85,10 @@ export function startCase(definition: ProcessDefinition, rawInput: unknown, meta
       issues: listSchemaIssues(definition.inputSchema, rawInput, parsed.error),
     });
   }
+  for (const rule of definition.startRules ?? []) {
+    const violation = rule(parsed.data, undefined, meta.businessDate);
+    if (violation) return reject(violation.code, 'unprocessable', violation.message, { ...violation.details, processId: definition.id });
+  }
   const input = { ...(parsed.data as object), startedOn: meta.businessDate };
   const { actor, emitted, inspection } = createObservedActor(definition, undefined, input);
   actor.start();

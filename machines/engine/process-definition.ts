@@ -66,6 +66,12 @@ export interface ProcessDefinition {
   readonly events: Readonly<Record<string, EventDefinition>>;
   /** Titles of the states by dotted path from the root (for example `taxRoute.declared`). */
   readonly stateTitles: Readonly<Record<string, LocalizedText>>;
+  /**
+   * Checks on the validated input that need the business date of the case's start, such as "only the
+   * current month". A violation rejects the start with the rule's own code (HTTP 422).
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each process narrows its input itself
+  readonly startRules?: readonly RuleCheck<any, undefined>[];
   /** Derives the indexed keys of a case from its validated input. */
   readonly caseKeys: (input: never) => CaseKeys;
   /**

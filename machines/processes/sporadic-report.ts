@@ -361,6 +361,7 @@ export const sporadicReport = defineProcess({
     withdrawn: { zh: '已撤回（办结）', en: 'Withdrawn (closed)' },
     lapsed: { zh: '当月未办结，逾期关闭', en: 'Lapsed at month end (closed)' },
   },
+  startRules: [(input: SporadicReportInput, _data, businessDate) => feePeriodIsCurrentMonth({ feePeriod: input.feePeriod } as Context, undefined, businessDate)],
   caseKeys: (input: SporadicReportInput) => ({
     employerCode: input.employerCode,
     feePeriodFrom: input.feePeriod,

@@ -72,6 +72,24 @@ describe('sporadic report', () => {
   });
 
   describe('feePeriodIsCurrentMonth', () => {
+    it('rejects opening a case for a past month', () => {
+      const error = rejectStart(sporadicReport, RETIREMENT_IN_MARCH, '2024-04-02');
+
+      expect(error.code).toBe('SPORADIC_REPORT_NOT_CURRENT_MONTH');
+      expect(error.localized.zh).toContain('2024年03月');
+      expect(error.localized.en).toContain('2024-04');
+    });
+
+    it('rejects opening a case for a later month', () => {
+      const error = rejectStart(sporadicReport, RETIREMENT_IN_MARCH, '2024-02-20');
+
+      expect(error.code).toBe('SPORADIC_REPORT_NOT_CURRENT_MONTH');
+      expect(error.localized).toEqual({
+        zh: '零星月报只能生成和缴纳当月费用：费款所属期2024年03月不是业务日期 2024-02-20 所在的2024年02月。不能提前生成以后月份的费用，请于2024年03月内办理。',
+        en: 'A sporadic report covers only the current month: fee period 2024-03 is not 2024-02, the month of the business date 2024-02-20. Fees of a later month cannot be generated in advance, so do it during 2024-03.',
+      });
+    });
+
     it('rejects a submission after the fee period month', () => {
       const testCase = openMarchCase();
 
@@ -85,18 +103,6 @@ describe('sporadic report', () => {
       });
       expect(error.details).toMatchObject({ feePeriod: '2024-03', currentMonth: '2024-04', businessDate: '2024-04-01' });
       expect(testCase.state).toEqual(['awaitingSubmission']);
-    });
-
-    it('rejects a submission before the fee period month', () => {
-      const testCase = openCase(sporadicReport, RETIREMENT_IN_MARCH, '2024-02-20');
-
-      const error = testCase.reject({ type: 'SUBMIT_AT_HR', party: 'employer', on: '2024-02-20', channel: 'hr-online' });
-
-      expect(error.code).toBe('SPORADIC_REPORT_NOT_CURRENT_MONTH');
-      expect(error.localized).toEqual({
-        zh: '零星月报只能生成和缴纳当月费用：费款所属期2024年03月不是业务日期 2024-02-20 所在的2024年02月。不能提前生成以后月份的费用，请于2024年03月内办理。',
-        en: 'A sporadic report covers only the current month: fee period 2024-03 is not 2024-02, the month of the business date 2024-02-20. Fees of a later month cannot be generated in advance, so do it during 2024-03.',
-      });
     });
 
     it('rejects a generation in the next month', () => {
