@@ -1,6 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
+import { CASE_CHANGE_CHANNEL, CaseChangeEmitter } from './case-change.js';
+import type { CaseChange } from './case-change.js';
+import { dialectOf } from './dialect-of.js';
 import { GENESIS_HASH, hashEvent } from './hash-chain.js';
+import { markTimerFired, replacePendingTimers } from './timer-store.js';
+import type { DesiredTimer } from './timer-store.js';
 import type { CaseEventsTable, CaseLinksTable, CasesTable, Database } from './schema.js';
 
 /** An event to append, before the store assigns its sequence number and hashes. */
@@ -10,6 +15,20 @@ export type NewEvent = Omit<CaseEventsTable, 'case_id' | 'seq' | 'prev_hash' | '
 export interface NewCase {
   readonly row: Omit<CasesTable, 'version' | 'head_hash'>;
   readonly firstEvent: NewEvent;
+  /** The case's timers after its start; none are written when absent. */
+  readonly timers?: readonly DesiredTimer[];
+  /** Sent to live viewers once the case is committed. */
+  readonly change?: CaseChange;
+}
+
+/** Further writes in the transaction of an appended event. */
+export interface AppendOptions {
+  /** The case's timers after the event, replacing its pending ones; pending timers stay as they are when absent. */
+  readonly timers?: readonly DesiredTimer[];
+  /** The timer this event fires: marked fired in the same transaction, which fails if it is no longer pending. */
+  readonly firedTimerId?: string;
+  /** Sent to live viewers once the event is committed. */
+  readonly change?: CaseChange;
 }
 
 /** The new state of a case after an event, written together with the event. */
@@ -28,6 +47,8 @@ export interface CaseFilter {
   readonly feePeriod?: string;
   readonly status?: 'active' | 'done';
   readonly demo?: boolean;
+  /** The sandbox whose cases to list; without it only real cases (outside any sandbox) are listed. */
+  readonly sandboxId?: string;
 }
 
 export interface CasePage {
@@ -38,7 +59,11 @@ export interface CasePage {
 
 export type AppendResult =
   | { readonly ok: true; readonly caseRow: CasesTable; readonly event: CaseEventsTable; readonly linkedCases: readonly CasesTable[] }
-  | { readonly ok: false; readonly reason: 'version-conflict'; readonly currentVersion: number | null };
+  | { readonly ok: false; readonly reason: 'version-conflict'; readonly currentVersion: number | null }
+  | { readonly ok: false; readonly reason: 'timer-not-pending'; readonly timerId: string };
+
+/** Thrown inside an append transaction to roll it back when the timer it fires is no longer pending. */
+class TimerNotPendingRollback extends Error {}
 
 /**
  * Reads and writes cases, their append-only hash-chained events and their links. Every write is one
@@ -48,6 +73,11 @@ export type AppendResult =
 export class CaseStore {
   readonly #db: Kysely<Database>;
   #newId: () => string;
+  /**
+   * Changes committed through this store, for listeners in this process (live updates, metrics). On
+   * PostgreSQL every change is also sent with NOTIFY on `CASE_CHANGE_CHANNEL` inside its transaction.
+   */
+  readonly changes = new CaseChangeEmitter();
 
   constructor(db: Kysely<Database>, newId: () => string) {
     this.#db = db;
@@ -73,6 +103,7 @@ export class CaseStore {
       query = query.where('fee_period_from', '<=', filter.feePeriod).where('fee_period_to', '>=', filter.feePeriod);
     }
     if (filter.state !== undefined) query = query.where(stateMatches(filter.state));
+    query = filter.sandboxId !== undefined ? query.where('sandbox_id', '=', filter.sandboxId) : query.where('sandbox_id', 'is', null);
     if (after !== undefined) query = query.where('id', '<', after);
     const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
     const items = rows.slice(0, limit);
@@ -104,15 +135,18 @@ export class CaseStore {
       .execute();
   }
 
-  /** Inserts a case and its creation event (sequence 1) in one transaction. */
+  /** Inserts a case, its creation event (sequence 1) and its timers in one transaction. */
   async createCase(newCase: NewCase): Promise<{ caseRow: CasesTable; event: CaseEventsTable }> {
-    return this.#db.transaction().execute((trx) => this.#insertCase(trx, newCase));
+    const created = await this.#db.transaction().execute((trx) => this.#insertCase(trx, newCase));
+    if (newCase.change) this.changes.emit(newCase.change);
+    return created;
   }
 
   /**
    * Appends an event to a case in one transaction: the case row moves from `expectedVersion` to the next
    * version, the event is chained to the previous head, and any linked cases are created with their links.
-   * Returns a version conflict, and writes nothing, when another writer moved the case first.
+   * Returns a version conflict, and writes nothing, when another writer moved the case first, and
+   * `timer-not-pending`, also writing nothing, when the timer the event fires was fired or cancelled first.
    */
   async appendEvent(
     caseId: string,
@@ -120,6 +154,31 @@ export class CaseStore {
     update: CaseUpdate,
     event: NewEvent,
     linked: readonly { readonly newCase: NewCase; readonly relation: string }[] = [],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    let result: AppendResult;
+    try {
+      result = await this.#appendInTransaction(caseId, expectedVersion, update, event, linked, options);
+    } catch (error) {
+      if (error instanceof TimerNotPendingRollback && options.firedTimerId !== undefined) {
+        return { ok: false, reason: 'timer-not-pending', timerId: options.firedTimerId };
+      }
+      throw error;
+    }
+    if (result.ok) {
+      if (options.change) this.changes.emit(options.change);
+      for (const { newCase } of linked) if (newCase.change) this.changes.emit(newCase.change);
+    }
+    return result;
+  }
+
+  async #appendInTransaction(
+    caseId: string,
+    expectedVersion: number,
+    update: CaseUpdate,
+    event: NewEvent,
+    linked: readonly { readonly newCase: NewCase; readonly relation: string }[],
+    options: AppendOptions,
   ): Promise<AppendResult> {
     return this.#db.transaction().execute(async (trx) => {
       // The version check is the transaction's first statement and a write (see the class comment).
@@ -143,6 +202,15 @@ export class CaseStore {
         .returningAll()
         .executeTakeFirstOrThrow();
 
+      if (options.firedTimerId !== undefined) {
+        const fired = await markTimerFired(trx, options.firedTimerId, caseId, stored.id, update.updated_at);
+        if (!fired) throw new TimerNotPendingRollback();
+      }
+      if (options.timers) {
+        await replacePendingTimers(trx, { caseId, sandboxId: caseRow.sandbox_id ?? null, now: update.updated_at }, options.timers, this.#newId);
+      }
+      if (options.change) await this.#notify(trx, options.change);
+
       const linkedCases: CasesTable[] = [];
       for (const { newCase, relation } of linked) {
         const created = await this.#insertCase(trx, newCase);
@@ -164,10 +232,23 @@ export class CaseStore {
 
   async #insertCase(trx: Transaction<Database>, newCase: NewCase): Promise<{ caseRow: CasesTable; event: CaseEventsTable }> {
     const event = buildEventRow(newCase.row.id, 1, GENESIS_HASH, newCase.firstEvent);
-    const caseRow: CasesTable = { ...newCase.row, version: 1, head_hash: event.hash };
+    const caseRow: CasesTable = { ...newCase.row, sandbox_id: newCase.row.sandbox_id ?? null, version: 1, head_hash: event.hash };
     await trx.insertInto('cases').values(caseRow).execute();
     await trx.insertInto('case_events').values(event).execute();
+    if (newCase.timers) {
+      await replacePendingTimers(trx, { caseId: caseRow.id, sandboxId: caseRow.sandbox_id ?? null, now: caseRow.created_at }, newCase.timers, this.#newId);
+    }
+    if (newCase.change) await this.#notify(trx, newCase.change);
     return { caseRow, event };
+  }
+
+  /**
+   * On PostgreSQL, queues a NOTIFY with the change inside the transaction: PostgreSQL delivers it to the
+   * listening server processes at commit and drops it on rollback. SQLite has no other processes to tell.
+   */
+  async #notify(trx: Transaction<Database>, change: CaseChange): Promise<void> {
+    if (dialectOf(this.#db) !== 'postgres') return;
+    await sql`select pg_notify(${CASE_CHANGE_CHANNEL}, ${JSON.stringify(change)})`.execute(trx);
   }
 
   async #insertEvent(

@@ -22,6 +22,12 @@ export const createCaseBodySchema = z
   .object({
     processId: z.string().min(1).max(100).openapi({ example: 'individual-back-payment' }),
     input: z.record(z.string(), z.unknown()).openapi({ description: 'The input of the process; see GET /api/processes/{processId}.' }),
+    sandboxId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: "Open the case in this training sandbox; its business date is the sandbox's simulated date." }),
   })
   .strict()
   .openapi('CreateCaseRequest');

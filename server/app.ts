@@ -6,9 +6,17 @@ import type { z } from 'zod';
 import { CaseError } from '../machines/engine/case-error.js';
 import { describeSchemaIssues, listSchemaIssues } from '../machines/engine/schema-issues.js';
 import type { CaseStore } from '../db/case-store.js';
+import type { AccessLog } from './audit/access-log.js';
+import { installAccessControl } from './auth/install-access-control.js';
+import { findNulCharacter, nulCharacterRejected } from './auth/nul-characters.js';
+import type { AppAccessOptions } from './auth/install-access-control.js';
 import { CaseService } from './case-service.js';
 import type { Clock } from './clock.js';
 import { badRequest, HttpCaseError, sendCaseError } from './http-errors.js';
+import type { LiveHub } from './live/live-hub.js';
+import { ServerMetrics } from './observability/server-metrics.js';
+import { registerOperations, registerRequestMetrics } from './operations.js';
+import type { SchedulerStatus } from './scheduler/timer-scheduler.js';
 import { registerCaseRoutes } from './routes/case-routes.js';
 import { registerProcessRoutes } from './routes/process-routes.js';
 import { registerStaticAssets } from '../viewer/static-assets.js';
@@ -18,6 +26,16 @@ export interface AppOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly newId: () => string;
+  /** Metrics of this process, served at /metrics; a new set when absent. */
+  readonly metrics?: ServerMetrics;
+  /** Live-update hub; when absent, a hub fed by this store's own commits, which receives only this process's changes. */
+  readonly live?: LiveHub;
+  /** The process's timer scheduler, checked by /readyz and woken when a sandbox's date moves. */
+  readonly scheduler?: SchedulerStatus;
+  /** Whether the PostgreSQL LISTEN connection for live updates is up, reported by /readyz. */
+  readonly liveListenerConnected?: () => boolean;
+  /** Sign-in, request limits and checkpoints; a random session secret and no checkpoint key when absent. */
+  readonly access?: AppAccessOptions;
 }
 
 /** What route handlers share: the case service, the logger and request helpers. */
@@ -26,6 +44,9 @@ export interface RouteContext {
   readonly logger: Logger;
   readonly readJson: <T extends z.ZodType>(c: Context, schema: T) => Promise<z.output<T>>;
   readonly readQuery: <T extends z.ZodType>(c: Context, schema: T) => z.output<T>;
+  /** The log of full views of personal data. */
+  readonly accessLog: AccessLog;
+  readonly clock: Clock;
 }
 
 /**
@@ -35,10 +56,16 @@ export interface RouteContext {
 export function createApp(options: AppOptions): OpenAPIHono {
   const app = new OpenAPIHono();
   const service = new CaseService({ store: options.store, clock: options.clock, newId: options.newId });
-  const routeContext: RouteContext = { service, logger: options.logger, readJson, readQuery };
+  const metrics = options.metrics ?? new ServerMetrics();
+  // First of all, so that request latency also counts requests that the access check rejects.
+  registerRequestMetrics(app, metrics);
+  // Before every route, so that no request reaches a handler without the access check.
+  const access = installAccessControl(app, options);
+  const routeContext: RouteContext = { service, logger: options.logger, readJson, readQuery, accessLog: access.accessLog, clock: options.clock };
 
   app.onError((error, c) => {
     if (error instanceof CaseError) {
+      metrics.rejections.inc({ code: error.code, source: 'api' });
       options.logger.info(
         { code: error.code, caseId: c.req.param('id'), method: c.req.method, path: c.req.routePath },
         'request rejected',
@@ -64,8 +91,10 @@ export function createApp(options: AppOptions): OpenAPIHono {
     ),
   );
 
+  registerOperations(app, routeContext, { ...options, metrics });
   registerProcessRoutes(app, routeContext);
   registerCaseRoutes(app, routeContext);
+  access.registerRoutes(routeContext);
   registerStaticAssets(app);
 
   app.get('/api/openapi.json', (c) =>
@@ -105,6 +134,8 @@ async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.o
   } catch {
     throw badRequest('MALFORMED_JSON', '请求体不是有效的 JSON。', 'The request body is not valid JSON.');
   }
+  const nulAt = findNulCharacter(body);
+  if (nulAt !== null) throw nulCharacterRejected(nulAt);
   return parseOrThrow(schema, body, 'MALFORMED_REQUEST');
 }
 

@@ -11,13 +11,20 @@ import type { ChainVerdict } from '../db/hash-chain.js';
 import { verifyChain } from '../db/hash-chain.js';
 import { hashCanonical } from '../db/canonical-json.js';
 import type { CaseEventsTable, CasesTable } from '../db/schema.js';
+import { SandboxStore } from '../db/sandbox-store.js';
+import type { IsoDate } from '../machines/policy/iso-date.js';
+import { describeChange, planTimers } from './case-timers.js';
+import { maskPersonalData } from './auth/personal-data.js';
 import { beijingDateOf } from './clock.js';
 import type { Clock } from './clock.js';
 
-/** Who performs a request. Until access control exists it comes from the X-Actor and X-Agency headers. */
+/**
+ * Who performs a request: the signed-in user's name and role, and the party the step is recorded for
+ * (the access check decides it), or the system for timers and linked cases.
+ */
 export interface Actor {
   readonly id: string;
-  readonly role: 'employer' | 'caseworker' | 'system';
+  readonly role: 'employer' | 'caseworker' | 'trainer' | 'system';
   readonly party: Party;
 }
 
@@ -42,6 +49,8 @@ export interface CaseView {
   readonly status: 'active' | 'done';
   readonly version: number;
   readonly demo: boolean;
+  /** The training sandbox of the case, whose simulated date is its business date; null for a real case. */
+  readonly sandboxId: string | null;
   readonly context: unknown;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -73,37 +82,52 @@ export class CaseService {
   readonly #store: CaseStore;
   readonly #clock: Clock;
   readonly #newId: () => string;
+  readonly #sandboxes: SandboxStore;
 
   constructor(options: { store: CaseStore; clock: Clock; newId: () => string }) {
     this.#store = options.store;
     this.#clock = options.clock;
     this.#newId = options.newId;
+    this.#sandboxes = new SandboxStore(options.store.db);
   }
 
-  /** Opens a case of the latest version of a process. */
+  /**
+   * Opens a case of the latest version of a process, in a training sandbox when `sandboxId` is given:
+   * the case then takes the sandbox's simulated date as its business date. Throws `SANDBOX_NOT_FOUND`
+   * (404) for an unknown sandbox.
+   */
   async createCase(
-    request: { processId: string; input: unknown; demo?: boolean },
+    request: { processId: string; input: unknown; demo?: boolean; sandboxId?: string | undefined },
     actor: Actor,
     channel: Channel = 'api',
   ): Promise<CaseView> {
     const definition = getLatestProcess(request.processId);
     if (!definition) throw processNotFound(request.processId);
 
+    const sandboxId = request.sandboxId ?? null;
     const now = this.#clock.now();
-    const businessDate = beijingDateOf(now);
+    const businessDate = await this.#businessDateOf(sandboxId, now);
     const result = startCase(definition, request.input, { party: actor.party, channel, businessDate });
     if (!result.ok) throw result.error;
 
-    const newCase = this.#buildNewCase(definition, result.step, actor, channel, now, request.demo ?? false);
+    const newCase = this.#buildNewCase(definition, result.step, actor, channel, now, request.demo ?? false, { businessDate, sandboxId });
     const { caseRow } = await this.#store.createCase(newCase);
     return this.#toView(caseRow, definition);
   }
 
   /**
    * Applies an event to a case. With an idempotency key, a repeat of the same submission returns the stored
-   * event without writing, and a different submission under the same key is rejected.
+   * event without writing, and a different submission under the same key is rejected. `firedTimerId`
+   * names the timer that sends the event: the event's transaction marks it fired, and the event is
+   * rejected with `TIMER_NOT_PENDING` (409) when the timer was fired or cancelled first.
    */
-  async submitEvent(caseId: string, submission: EventSubmission, actor: Actor, idempotencyKey?: string): Promise<EventResult> {
+  async submitEvent(
+    caseId: string,
+    submission: EventSubmission,
+    actor: Actor,
+    idempotencyKey?: string,
+    options: { readonly firedTimerId?: string } = {},
+  ): Promise<EventResult> {
     const caseRow = await this.#requireCase(caseId);
     const definition = this.#pinnedDefinition(caseRow);
     const requestHash = hashSubmission(submission);
@@ -115,7 +139,8 @@ export class CaseService {
     if (submission.expectedVersion !== caseRow.version) throw versionConflict(caseId, submission.expectedVersion, caseRow.version);
 
     const now = this.#clock.now();
-    const businessDate = beijingDateOf(now);
+    const sandboxId = caseRow.sandbox_id ?? null;
+    const businessDate = await this.#businessDateOf(sandboxId, now);
     const result = applyEvent(
       definition,
       JSON.parse(caseRow.snapshot) as Snapshot<unknown>,
@@ -127,16 +152,30 @@ export class CaseService {
     const step = result.step;
     const channel = submission.channel ?? definition.events[submission.type]?.channels?.[0] ?? 'api';
     const linked = step.linkedCaseRequests.map((request) => ({
-      newCase: this.#buildLinkedCase(request, caseRow, now),
+      newCase: this.#buildLinkedCase(request, caseRow, now, businessDate),
       relation: request.relation,
     }));
     const appended = await this.#store.appendEvent(
       caseId,
       submission.expectedVersion,
       { state: step.stateAfter.join(','), status: step.status, snapshot: JSON.stringify(step.persistedSnapshot), updated_at: now.toISOString() },
-      this.#buildEvent(submission.type, step, actor, channel, now, { idempotencyKey, requestHash }),
+      this.#buildEvent(submission.type, step, actor, channel, now, businessDate, { idempotencyKey, requestHash }),
       linked,
+      {
+        timers: planTimers(definition, step),
+        ...(options.firedTimerId !== undefined ? { firedTimerId: options.firedTimerId } : {}),
+        change: describeChange(
+          definition,
+          { caseId, version: submission.expectedVersion + 1, sandboxId },
+          step,
+          submission.type,
+          now.toISOString(),
+          businessDate,
+          JSON.parse(caseRow.snapshot) as Snapshot<unknown>,
+        ),
+      },
     );
+    if (!appended.ok && appended.reason === 'timer-not-pending') throw timerNotPending(caseId, appended.timerId);
     if (!appended.ok) {
       // A concurrent writer won. If it was the same submission under the same key, report its result.
       const replay = idempotencyKey !== undefined ? await this.#findReplay(caseRow, idempotencyKey, requestHash, definition) : undefined;
@@ -157,7 +196,8 @@ export class CaseService {
   async listCases(filter: CaseFilter, limit: number, after?: string): Promise<{ items: CaseView[]; nextCursor: string | null }> {
     const page = await this.#store.listCases(filter, limit, after);
     const items = await Promise.all(page.items.map((row) => this.#toView(row, this.#pinnedDefinition(row), false)));
-    return { items, nextCursor: page.nextCursor };
+    // Lists never show names or ID numbers in full; only the case page may (see server/auth/access-table.ts).
+    return { items: items.map((item) => ({ ...item, context: maskPersonalData(item.context).value })), nextCursor: page.nextCursor };
   }
 
   /** The case's events in order; `upToSeq` cuts the history at that event. */
@@ -216,6 +256,14 @@ export class CaseService {
     return { case: await this.#toView(current, definition), event: earlier, replayed: true, linkedCases: [] };
   }
 
+  /** The business date of a case: its sandbox's simulated date, or the Beijing date of `now` for a real case. */
+  async #businessDateOf(sandboxId: string | null, now: Date): Promise<IsoDate> {
+    if (sandboxId === null) return beijingDateOf(now);
+    const sandbox = await this.#sandboxes.getSandbox(sandboxId);
+    if (!sandbox) throw sandboxNotFound(sandboxId);
+    return sandbox.simulated_date as IsoDate;
+  }
+
   #buildNewCase(
     definition: ProcessDefinition,
     step: EngineStep,
@@ -223,12 +271,14 @@ export class CaseService {
     channel: Channel,
     now: Date,
     demo: boolean,
+    placement: { readonly businessDate: IsoDate; readonly sandboxId: string | null },
   ): NewCase {
     const keys = definition.caseKeys(step.data as never);
     const timestamp = now.toISOString();
+    const id = this.#newId();
     return {
       row: {
-        id: this.#newId(),
+        id,
         process_id: definition.id,
         process_version: definition.version,
         employer_code: keys.employerCode,
@@ -241,21 +291,26 @@ export class CaseService {
         demo: demo ? 1 : 0,
         created_at: timestamp,
         updated_at: timestamp,
+        sandbox_id: placement.sandboxId,
       },
-      firstEvent: this.#buildEvent('CASE_CREATED', step, actor, channel, now, {}),
+      firstEvent: this.#buildEvent('CASE_CREATED', step, actor, channel, now, placement.businessDate, {}),
+      timers: planTimers(definition, step),
+      change: describeChange(definition, { caseId: id, version: 1, sandboxId: placement.sandboxId }, step, 'CASE_CREATED', timestamp, placement.businessDate),
     };
   }
 
   /** Starts a linked case that a machine asked for; its input comes from the machine, so a failure is a bug. */
-  #buildLinkedCase(request: LinkedCaseRequest, origin: CasesTable, now: Date): NewCase {
+  #buildLinkedCase(request: LinkedCaseRequest, origin: CasesTable, now: Date, businessDate: IsoDate): NewCase {
     const definition = getLatestProcess(request.processId);
     if (!definition) throw new Error(`Case ${origin.id} asked for unknown process ${request.processId}`);
-    const result = startCase(definition, request.input, { party: 'system', channel: 'system', businessDate: beijingDateOf(now) });
+    const result = startCase(definition, request.input, { party: 'system', channel: 'system', businessDate });
     if (!result.ok) {
       throw new Error(`Case ${origin.id} opened ${request.processId} with invalid input: ${result.error.code} ${result.error.message}`);
     }
     const systemActor: Actor = { id: `system:linked-from:${origin.id}`, role: 'system', party: 'system' };
-    return this.#buildNewCase(definition, result.step, systemActor, 'system', now, origin.demo === 1);
+    // A linked case stays in its origin's sandbox, so training never opens real cases.
+    const placement = { businessDate, sandboxId: origin.sandbox_id ?? null };
+    return this.#buildNewCase(definition, result.step, systemActor, 'system', now, origin.demo === 1, placement);
   }
 
   #buildEvent(
@@ -264,6 +319,7 @@ export class CaseService {
     actor: Actor,
     channel: Channel,
     now: Date,
+    businessDate: IsoDate,
     idempotency: { idempotencyKey?: string | undefined; requestHash?: string },
   ): NewEvent {
     return {
@@ -275,7 +331,7 @@ export class CaseService {
       party: actor.party,
       channel,
       occurred_at: now.toISOString(),
-      business_date: beijingDateOf(now),
+      business_date: businessDate,
       state_before: step.stateBefore ? step.stateBefore.join(',') : null,
       state_after: step.stateAfter.join(','),
       idempotency_key: idempotency.idempotencyKey ?? null,
@@ -301,10 +357,11 @@ export class CaseService {
       status: caseRow.status,
       version: caseRow.version,
       demo: caseRow.demo === 1,
+      sandboxId: caseRow.sandbox_id ?? null,
       context: snapshot.context ?? null,
       createdAt: caseRow.created_at,
       updatedAt: caseRow.updated_at,
-      allowedEvents: listAllowedEventsOf(definition, snapshot, beijingDateOf(this.#clock.now())),
+      allowedEvents: listAllowedEventsOf(definition, snapshot, await this.#businessDateOf(caseRow.sandbox_id ?? null, this.#clock.now())),
       links: links.map((link) =>
         link.from_case_id === caseRow.id
           ? { caseId: link.to_case_id, relation: link.relation, direction: 'outgoing' as const }
@@ -332,6 +389,27 @@ export function processNotFound(processId: string): CaseError {
       en: `There is no process "${processId}"; GET /api/processes lists the available ones.`,
     },
     { processId },
+  );
+}
+
+export function sandboxNotFound(sandboxId: string): CaseError {
+  return new CaseError(
+    'SANDBOX_NOT_FOUND',
+    'not-found',
+    { zh: `找不到培训沙箱“${sandboxId}”，请检查沙箱编号。`, en: `Sandbox "${sandboxId}" was not found; check the sandbox id.` },
+    { sandboxId },
+  );
+}
+
+function timerNotPending(caseId: string, timerId: string): CaseError {
+  return new CaseError(
+    'TIMER_NOT_PENDING',
+    'conflict',
+    {
+      zh: `定时器“${timerId}”已触发或已取消，本次触发未写入任何内容。`,
+      en: `Timer "${timerId}" was already fired or cancelled, so this firing wrote nothing.`,
+    },
+    { caseId, timerId },
   );
 }
 

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { DEFAULT_DATABASE_URL, DEFAULT_POSTGRES_POOL_SIZE } from '../db/connect.js';
+import { readAccessConfig } from './auth/access-config.js';
+import type { AccessConfig } from './auth/access-config.js';
+import { DEFAULT_SCHEDULER_INTERVAL_MS } from './scheduler/timer-scheduler.js';
 
 /** Server settings, read once from the environment at start-up. */
 export interface ServerConfig {
@@ -20,6 +23,10 @@ export interface ServerConfig {
    * demonstrations and process tests; unset means the system clock.
    */
   readonly clockStart: Date | undefined;
+  /** `SCHEDULER_INTERVAL_MS`: pause between two ticks of the timer scheduler, default 5000. */
+  readonly schedulerIntervalMs: number;
+  /** Sign-in, request limits and checkpoints (see `AccessConfig`). */
+  readonly access: AccessConfig;
 }
 
 const envSchema = z.object({
@@ -30,6 +37,7 @@ const envSchema = z.object({
   SEED_DEMO: z.enum(['0', '1']).default('1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CLOCK_START: z.iso.datetime({ offset: true }).optional(),
+  SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(DEFAULT_SCHEDULER_INTERVAL_MS),
 });
 
 /** Reads the configuration; throws an error naming every invalid variable. */
@@ -48,5 +56,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     seedDemo: values.SEED_DEMO === '1',
     logLevel: values.LOG_LEVEL,
     clockStart: values.CLOCK_START ? new Date(values.CLOCK_START) : undefined,
+    schedulerIntervalMs: values.SCHEDULER_INTERVAL_MS,
+    access: readAccessConfig(env),
   };
 }

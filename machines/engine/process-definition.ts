@@ -81,9 +81,9 @@ export interface ProcessDefinition {
   readonly explainNotAccepted?: (context: never, eventType: string) => RuleViolation | null;
   /**
    * Declares the deadline timers a case needs in its current state, such as the window opening on the
-   * 10th. The server calls it after the case starts and after every event, and in the same transaction
-   * replaces the case's pending timers with the result: a timer that is no longer declared is cancelled,
-   * and an unchanged one (same key, event, data and due date) keeps its row. Not called on finished cases.
+   * 10th. The server calls it after the case starts and after every event, and replaces the case's pending
+   * timers with the result in the same transaction. A timer that is no longer declared is cancelled, and
+   * an unchanged one (same key, event, data and due date) keeps its row. Finished cases have no timers.
    * Must be pure: it reads only the context and the state, never a clock.
    */
   readonly timers?: (context: never, stateAfter: readonly string[]) => readonly TimerSpec[];

@@ -17,6 +17,7 @@ import type { FeeRoute } from '../policy/routing.js';
 import { confirmationsSchema, employerCodeSchema, positiveFenSchema, withCreditCodeConfirmation } from './common-schemas.js';
 import { computeOrReportMissingCalendar, recordDeclarationWindow } from './deadline-records.js';
 import type { DeclarationWindowRecord } from './deadline-records.js';
+import { monthlyReportTimers } from './monthly-report-timers.js';
 
 /**
  * Monthly report (月报缴费): an employer declares and pays one fee period's fees to the tax bureau.
@@ -510,6 +511,7 @@ export const monthlyReport = defineProcess({
     feePeriodFrom: input.feePeriod,
     feePeriodTo: input.feePeriod,
   }),
+  timers: monthlyReportTimers,
   explainNotAccepted: (context: Context, eventType: string) => {
     if (eventType !== 'DECLARE') return null;
     const missing = INSURANCES.filter((insurance) => context.pushedHeadcount[insurance] === null);

@@ -14,6 +14,7 @@ import type { IsoDate } from '../policy/iso-date.js';
 import { INSURANCE_TITLES, THREE_INSURANCES } from '../policy/parties.js';
 import type { Insurance } from '../policy/parties.js';
 import { confirmationsSchema, employerCodeSchema, personNameSchema, withCreditCodeConfirmation } from './common-schemas.js';
+import { personalDataChangeTimers } from './personal-data-change-timers.js';
 
 /**
  * Personal data change (个人信息变更): a change of name, ID type or ID number, which hr (three insurances)
@@ -519,6 +520,7 @@ export const personalDataChange = defineProcess({
     feePeriodTo: input.requestedIn,
     ...(input.before.idType === 'resident-id' ? { personIdNumber: input.before.idNumber } : {}),
   }),
+  timers: personalDataChangeTimers,
   explainNotAccepted: (context: Context, eventType: string) => {
     const changesBySide: Readonly<Record<string, readonly SideChange[]>> = {
       HR_CHANGE_RECORDED: context.hrChanges,

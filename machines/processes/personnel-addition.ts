@@ -28,6 +28,7 @@ import {
   positiveFenSchema,
   withCreditCodeConfirmation,
 } from './common-schemas.js';
+import { personnelAdditionTimers } from './personnel-addition-timers.js';
 
 /**
  * Personnel addition (增员): the unified registration of social insurance, employment and labour filing
@@ -376,4 +377,5 @@ export const personnelAddition = defineProcess({
     feePeriodTo: feePeriodOfDate(input.labourContract.startsOn),
     personIdNumber: input.person.idNumber,
   }),
+  timers: personnelAdditionTimers,
 });

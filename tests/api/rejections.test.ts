@@ -75,21 +75,21 @@ describe.each(testDialects())('API rejections on %s', (dialect) => {
     expect(response.body.error.details.issues[0].code).toBe('unrecognized_keys');
   });
 
-  it('missing actor header is 400', async () => {
+  it('missing token is 401', async () => {
     await expectRejected(
-      () => request(server.baseUrl, 'POST', '/api/cases', { json: DECEMBER_BACK_PAYMENT }),
-      400,
-      'ACTOR_HEADER_INVALID',
-      { zh: 'X-Actor', en: 'X-Actor' },
+      () => request(server.baseUrl, 'POST', '/api/cases', { actor: null, json: DECEMBER_BACK_PAYMENT }),
+      401,
+      'AUTHENTICATION_REQUIRED',
+      { zh: 'Authorization', en: 'Authorization' },
     );
   });
 
-  it('unknown agency header is 400', async () => {
+  it('unknown token is 401', async () => {
     await expectRejected(
-      () => request(server.baseUrl, 'POST', '/api/cases', { actor: { actor: 'someone', agency: 'police' as never }, json: DECEMBER_BACK_PAYMENT }),
-      400,
-      'AGENCY_HEADER_INVALID',
-      { zh: 'police', en: 'police' },
+      () => request(server.baseUrl, 'POST', '/api/cases', { actor: null, headers: { authorization: 'Bearer sbt_not-a-token' }, json: DECEMBER_BACK_PAYMENT }),
+      401,
+      'TOKEN_INVALID',
+      { zh: '令牌无效', en: 'token is invalid' },
     );
   });
 

@@ -1,6 +1,11 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_DATABASE_URL, isPostgresUrl, openDatabase } from '../../db/connect.js';
+import type { DatabaseConnection } from '../../db/connect.js';
+import { registerProvisioner } from './api-client.js';
+import { provisionActorToken, TEST_SESSION_SECRET } from './test-server.js';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -16,10 +21,21 @@ export interface ServerProcess {
 /** How long a server process may take to log that it listens, in milliseconds. */
 const START_TIMEOUT_MS = 20_000;
 
+/**
+ * Environment of server processes unless the test sets it: a test session secret, and a write limit
+ * high enough that no test other than the rate-limit test reaches it.
+ */
+const TEST_ENV = { SESSION_SECRET: TEST_SESSION_SECRET, WRITE_RATE_LIMIT_PER_MINUTE: '100000' };
+
+/**
+ * Starts `server/main.ts` as `npm start` does. `request()` can sign in as any test actor there: the
+ * actor's user and an API token are created in the server's database (DATABASE_URL) on first use.
+ */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const fullEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: '0', LOG_LEVEL: 'info', ...TEST_ENV, ...env };
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: projectRoot,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: '0', LOG_LEVEL: 'info', ...env },
+    env: fullEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
@@ -45,15 +61,32 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     });
   });
 
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let connection: DatabaseConnection | undefined;
+  const unregister = registerProvisioner(baseUrl, (actor) => {
+    connection ??= openDatabase(databaseUrlOf(fullEnv['DATABASE_URL']));
+    return provisionActorToken(connection.db, actor);
+  });
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     child,
     output,
     stop: async () => {
+      unregister();
       child.kill('SIGTERM');
-      return exited;
+      const code = await exited;
+      await connection?.close();
+      return code;
     },
   };
+}
+
+/** The database a server process uses, with a relative SQLite path taken from the project root as the process does. */
+function databaseUrlOf(url: string | undefined): string {
+  const value = url ?? DEFAULT_DATABASE_URL;
+  if (isPostgresUrl(value)) return value;
+  const path = value.replace(/^(file|sqlite):(\/\/)?/, '');
+  return isAbsolute(path) || path === ':memory:' ? path : resolvePath(projectRoot, path);
 }
 
 function safeJson(line: string): Record<string, unknown> | undefined {
