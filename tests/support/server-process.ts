@@ -27,6 +27,14 @@ const START_TIMEOUT_MS = 20_000;
  */
 const TEST_ENV = { SESSION_SECRET: TEST_SESSION_SECRET, WRITE_RATE_LIMIT_PER_MINUTE: '100000' };
 
+/** Servers started by this test worker and not yet exited. */
+const runningChildren = new Set<ChildProcess>();
+
+// A test that fails before its cleanup must not leave servers running after the worker ends.
+process.once('exit', () => {
+  for (const child of runningChildren) child.kill('SIGKILL');
+});
+
 /**
  * Starts `server/main.ts` as `npm start` does. `request()` can sign in as any test actor there: the
  * actor's user and an API token are created in the server's database (DATABASE_URL) on first use.
@@ -40,6 +48,8 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   });
   const output: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  runningChildren.add(child);
+  void exited.then(() => runningChildren.delete(child));
 
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output.join('\n')}`)), START_TIMEOUT_MS);
