@@ -135,9 +135,26 @@ export class CaseStore {
       .execute();
   }
 
+  /**
+   * Runs `work` in one transaction with a store bound to it: every case and event written through that
+   * store commits or rolls back together (timers and hash chains included). Changes reach this store's
+   * listeners only after the commit. Throws what `work` throws, after rolling back.
+   * NOTE: a bound store cannot roll back one event alone, so do not fire timers (`firedTimerId`) through it.
+   */
+  async inTransaction<T>(work: (store: CaseStore) => Promise<T>): Promise<T> {
+    const committed: CaseChange[] = [];
+    const result = await this.#transaction(async (trx) => {
+      const bound = new CaseStore(trx, this.#newId);
+      bound.changes.on((change) => committed.push(change));
+      return work(bound);
+    });
+    for (const change of committed) this.changes.emit(change);
+    return result;
+  }
+
   /** Inserts a case, its creation event (sequence 1) and its timers in one transaction. */
   async createCase(newCase: NewCase): Promise<{ caseRow: CasesTable; event: CaseEventsTable }> {
-    const created = await this.#db.transaction().execute((trx) => this.#insertCase(trx, newCase));
+    const created = await this.#transaction((trx) => this.#insertCase(trx, newCase));
     if (newCase.change) this.changes.emit(newCase.change);
     return created;
   }
@@ -180,7 +197,7 @@ export class CaseStore {
     linked: readonly { readonly newCase: NewCase; readonly relation: string }[],
     options: AppendOptions,
   ): Promise<AppendResult> {
-    return this.#db.transaction().execute(async (trx) => {
+    return this.#transaction(async (trx) => {
       // The version check is the transaction's first statement and a write (see the class comment).
       const claimed = await trx
         .updateTable('cases')
@@ -230,6 +247,12 @@ export class CaseStore {
     });
   }
 
+  /** Opens a transaction, or joins the one this store is bound to (see `inTransaction`). */
+  async #transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    if (this.#db.isTransaction) return work(this.#db as Transaction<Database>);
+    return this.#db.transaction().execute(work);
+  }
+
   async #insertCase(trx: Transaction<Database>, newCase: NewCase): Promise<{ caseRow: CasesTable; event: CaseEventsTable }> {
     const event = buildEventRow(newCase.row.id, 1, GENESIS_HASH, newCase.firstEvent);
     const caseRow: CasesTable = { ...newCase.row, sandbox_id: newCase.row.sandbox_id ?? null, version: 1, head_hash: event.hash };
@@ -275,5 +298,6 @@ function buildEventRow(caseId: string, seq: number, prevHash: string, event: New
  */
 function stateMatches(path: string) {
   const escaped = path.replace(/[\\%_]/g, (char) => `\\${char}`);
-  return sql<boolean>`(',' || state || ',') like ${`%,${escaped},%`} escape '\\' or (',' || state || ',') like ${`%,${escaped}.%`} escape '\\'`;
+  // The outer parentheses keep the OR together when Kysely joins this with other filters by AND.
+  return sql<boolean>`((',' || state || ',') like ${`%,${escaped},%`} escape '\\' or (',' || state || ',') like ${`%,${escaped}.%`} escape '\\')`;
 }

@@ -40,10 +40,14 @@ export function isPostgresUrl(url: string): boolean {
  * otherwise a file path, `file:PATH` or `sqlite:PATH` for SQLite (the parent folder is created), or
  * `:memory:`. SQLite runs in WAL mode with `synchronous=NORMAL`, which keeps every committed transaction
  * across a process crash (not across a power cut), and with foreign keys on. Throws on an unsupported URL
- * scheme. Nothing connects to PostgreSQL until the first query.
+ * scheme. Nothing connects to PostgreSQL until the first query. `onConnectionError` receives the error of
+ * a pooled PostgreSQL connection that broke or that the server closed; the pool opens a new one when needed.
  */
-export function openDatabase(url: string = DEFAULT_DATABASE_URL, options: { poolSize?: number } = {}): DatabaseConnection {
-  if (isPostgresUrl(url)) return openPostgres(url, options.poolSize ?? DEFAULT_POSTGRES_POOL_SIZE);
+export function openDatabase(
+  url: string = DEFAULT_DATABASE_URL,
+  options: { poolSize?: number; onConnectionError?: (error: Error) => void } = {},
+): DatabaseConnection {
+  if (isPostgresUrl(url)) return openPostgres(url, options.poolSize ?? DEFAULT_POSTGRES_POOL_SIZE, options.onConnectionError);
   const path = url.replace(/^(file|sqlite):(\/\/)?/, '');
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
     throw new Error(`Unsupported DATABASE_URL scheme in "${url}"; use a SQLite file path`);
@@ -59,12 +63,18 @@ export function openDatabase(url: string = DEFAULT_DATABASE_URL, options: { pool
   return { db, dialect: 'sqlite', location: path, close: () => db.destroy() };
 }
 
-function openPostgres(url: string, poolSize: number): DatabaseConnection {
+function openPostgres(url: string, poolSize: number, onConnectionError?: (error: Error) => void): DatabaseConnection {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     connectionTimeoutMillis: POSTGRES_CONNECTION_TIMEOUT_MS,
   });
+  // pg emits 'error' on a client whose connection breaks or is closed by the server (a restart, a
+  // failover, pg_terminate_backend), and on the pool too while the client is idle. The pool drops such a
+  // client and a running query fails with the error, but an 'error' event without a listener would end
+  // the process. Each client reports its error once; the pool's listener only keeps the process alive.
+  pool.on('connect', (client) => client.on('error', (error) => onConnectionError?.(error)));
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', location: describePostgresUrl(url), close: () => db.destroy() };
 }

@@ -3,12 +3,14 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
 import * as timersAndSandboxes from './migrations/0002-timers-and-sandboxes.js';
 import * as accessControl from './migrations/0003-access-control.js';
+import * as imports from './migrations/0004-imports.js';
 
 /** Migrations in order; names sort in the order they must run. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-timers-and-sandboxes': timersAndSandboxes,
   '0003-access-control': accessControl,
+  '0004-imports': imports,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -18,8 +18,10 @@ import { ServerMetrics } from './observability/server-metrics.js';
 import { registerOperations, registerRequestMetrics } from './operations.js';
 import type { SchedulerStatus } from './scheduler/timer-scheduler.js';
 import { registerCaseRoutes } from './routes/case-routes.js';
+import { registerImportRoutes } from './routes/import-routes.js';
 import { registerProcessRoutes } from './routes/process-routes.js';
 import { registerStaticAssets } from '../viewer/static-assets.js';
+import { redirectPagesToSignIn, registerViewerRoutes } from './routes/viewer-routes.js';
 
 export interface AppOptions {
   readonly store: CaseStore;
@@ -59,6 +61,8 @@ export function createApp(options: AppOptions): OpenAPIHono {
   const metrics = options.metrics ?? new ServerMetrics();
   // First of all, so that request latency also counts requests that the access check rejects.
   registerRequestMetrics(app, metrics);
+  // Before access control, so that it can turn the 401 of a page request without a session into a redirect.
+  app.use('*', redirectPagesToSignIn());
   // Before every route, so that no request reaches a handler without the access check.
   const access = installAccessControl(app, options);
   const routeContext: RouteContext = { service, logger: options.logger, readJson, readQuery, accessLog: access.accessLog, clock: options.clock };
@@ -94,8 +98,10 @@ export function createApp(options: AppOptions): OpenAPIHono {
   registerOperations(app, routeContext, { ...options, metrics });
   registerProcessRoutes(app, routeContext);
   registerCaseRoutes(app, routeContext);
+  registerImportRoutes(app, routeContext, { store: options.store, newId: options.newId });
   access.registerRoutes(routeContext);
   registerStaticAssets(app);
+  registerViewerRoutes(app, routeContext);
 
   app.get('/api/openapi.json', (c) =>
     c.json(

@@ -94,10 +94,11 @@ export class CaseService {
   /**
    * Opens a case of the latest version of a process, in a training sandbox when `sandboxId` is given:
    * the case then takes the sandbox's simulated date as its business date. Throws `SANDBOX_NOT_FOUND`
-   * (404) for an unknown sandbox.
+   * (404) for an unknown sandbox. `idempotencyKey` is only recorded on the creation event, where an import
+   * stores its file hash and row number. A repeated call with the same key still opens a new case.
    */
   async createCase(
-    request: { processId: string; input: unknown; demo?: boolean; sandboxId?: string | undefined },
+    request: { processId: string; input: unknown; demo?: boolean; sandboxId?: string | undefined; idempotencyKey?: string },
     actor: Actor,
     channel: Channel = 'api',
   ): Promise<CaseView> {
@@ -110,7 +111,7 @@ export class CaseService {
     const result = startCase(definition, request.input, { party: actor.party, channel, businessDate });
     if (!result.ok) throw result.error;
 
-    const newCase = this.#buildNewCase(definition, result.step, actor, channel, now, request.demo ?? false, { businessDate, sandboxId });
+    const newCase = this.#buildNewCase(definition, result.step, actor, channel, now, request.demo ?? false, { businessDate, sandboxId }, request.idempotencyKey);
     const { caseRow } = await this.#store.createCase(newCase);
     return this.#toView(caseRow, definition);
   }
@@ -272,6 +273,7 @@ export class CaseService {
     now: Date,
     demo: boolean,
     placement: { readonly businessDate: IsoDate; readonly sandboxId: string | null },
+    idempotencyKey?: string,
   ): NewCase {
     const keys = definition.caseKeys(step.data as never);
     const timestamp = now.toISOString();
@@ -293,7 +295,7 @@ export class CaseService {
         updated_at: timestamp,
         sandbox_id: placement.sandboxId,
       },
-      firstEvent: this.#buildEvent('CASE_CREATED', step, actor, channel, now, placement.businessDate, {}),
+      firstEvent: this.#buildEvent('CASE_CREATED', step, actor, channel, now, placement.businessDate, { idempotencyKey }),
       timers: planTimers(definition, step),
       change: describeChange(definition, { caseId: id, version: 1, sandboxId: placement.sandboxId }, step, 'CASE_CREATED', timestamp, placement.businessDate),
     };

@@ -23,7 +23,10 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { service: 'shebao-case-engine' } });
   const clock = config.clockStart ? offsetClock(config.clockStart) : systemClock;
 
-  const connection = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
+  const connection = openDatabase(config.databaseUrl, {
+    poolSize: config.databasePoolSize,
+    onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost; the pool opens a new one when needed'),
+  });
   await migrateToLatest(connection.db as never);
   logger.info({ database: connection.dialect, location: connection.location }, 'migrations applied');
   await logFirstAdminHint(connection.db, logger);

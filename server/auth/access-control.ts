@@ -63,6 +63,7 @@ export function accessControl(options: AccessControlOptions): MiddlewareHandler 
     }
     const grant = access.grants[principal.role];
     if (!grant) throw roleNotAllowed(principal, routeKey, access);
+    if (grant.agencies && (principal.agency === null || !grant.agencies.includes(principal.agency))) throw roleNotAllowed(principal, routeKey, access);
     const caseRow = grant.cases !== undefined && access.caseFrom !== undefined ? await checkCaseScope(c, routeKey, access.caseFrom, grant.cases, principal, options) : undefined;
 
     c.set('access', { routeKey, principal, grant, ...(caseRow ? { caseRow } : {}) });

@@ -1,4 +1,5 @@
 import type { LocalizedText } from '../../machines/localized-text.js';
+import type { Agency } from '../../machines/policy/parties.js';
 import type { Role } from './roles.js';
 
 /**
@@ -20,6 +21,7 @@ export type CaseScope = 'own-employer' | 'real' | 'sandbox' | 'all';
  * - `any-party`: every event, acting as the first party the event lists (a trainer driving a sandbox case,
  *   timer events included).
  * Events of the system party are sent only by the server's timers, except through `any-party`.
+ * `decideEventSender` in `case-access.ts` applies these rules.
  */
 export type EventGrant = 'as-employer' | 'as-agency-or-window' | 'any-party';
 
@@ -33,6 +35,8 @@ export type PersonalDataGrant = 'full' | 'on-request';
 
 /** The rights of one role on one route. An empty grant allows the route with no further condition. */
 export interface Grant {
+  /** The caseworker agencies the grant is for; every agency when absent. Other agencies are denied with 403. */
+  readonly agencies?: readonly Agency[];
   readonly cases?: CaseScope;
   readonly events?: EventGrant;
   readonly personalData?: PersonalDataGrant;
@@ -74,6 +78,7 @@ const CASE_READERS = {
 } as const;
 
 const AUDITORS = { auditor: { cases: 'all' } } as const;
+const PUSH_IMPORTERS = { caseworker: { cases: 'real', agencies: ['hr', 'medical'] } } as const;
 const ADMINS = { admin: {} } as const;
 
 /**
@@ -83,6 +88,8 @@ const ADMINS = { admin: {} } as const;
  *
  * A route that is missing here is denied to everyone (403) and logged as a bug, so a new route stays
  * closed until it is given a row. `tests/auth/access-table.test.ts` calls every route as every role.
+ * Files served by middleware alone (Mermaid's browser build under `/static/mermaid/`) match no route, so
+ * they stay public.
  */
 export const ACCESS_TABLE: Readonly<Record<string, RouteAccess>> = {
   // Sign-in, the API description and the health endpoints for load balancers need no credentials.
@@ -193,6 +200,36 @@ export const ACCESS_TABLE: Readonly<Record<string, RouteAccess>> = {
   'POST /api/audit/checkpoints/verify': {
     action: { zh: '按检查点校验', en: 'verify against a checkpoint' },
     grants: AUDITORS,
+  },
+
+  // Viewer pages draw the frame only; their browser modules read and change cases through the API rows above.
+  'GET /login': PUBLIC({ zh: '打开登录页', en: 'open the sign-in page' }),
+  // Administrators have no viewer page: they manage users through the API and the command line.
+  'GET /': { action: { zh: '打开首页', en: 'open the start page' }, grants: CASE_ROLES },
+  'GET /worklist': {
+    action: { zh: '打开待办页', en: 'open the worklist' },
+    grants: { employer: {}, caseworker: {}, auditor: {} },
+  },
+  'GET /cases/:id': { action: { zh: '打开案件页', en: 'open a case page' }, caseFrom: 'path-id', grants: CASE_READERS },
+  'GET /processes': { action: { zh: '打开流程目录页', en: 'open the process catalogue' }, grants: CASE_ROLES },
+  'GET /new/:processId': {
+    action: { zh: '打开立案页', en: 'open the new-case page' },
+    grants: { employer: {}, caseworker: {}, trainer: {} },
+  },
+  'GET /training': { action: { zh: '打开培训页', en: 'open the training page' }, grants: { trainer: {} } },
+  'GET /audit': { action: { zh: '打开审计页', en: 'open the audit page' }, grants: AUDITORS },
+
+  // Month-end push files are hr's and medical's, so tax caseworkers may not import them.
+  'POST /api/imports': { action: { zh: '上传月末推送文件', en: 'upload a month-end push file' }, grants: PUSH_IMPORTERS },
+  'GET /api/imports/:sha256': { action: { zh: '查看导入校验报告', en: 'read an import report' }, grants: PUSH_IMPORTERS },
+  'POST /api/imports/:sha256/confirm': { action: { zh: '确认导入月末推送文件', en: 'apply a month-end push file' }, grants: PUSH_IMPORTERS },
+  'GET /api/reconciliation': {
+    action: { zh: '核对参保人数', en: 'reconcile headcounts' },
+    grants: { employer: { cases: 'own-employer' }, caseworker: { cases: 'real' }, auditor: { cases: 'all' } },
+  },
+  'GET /api/exports/cases': {
+    action: { zh: '导出案件清单', en: 'export a case list' },
+    grants: { employer: { cases: 'own-employer' }, caseworker: { cases: 'real' }, auditor: { cases: 'all' } },
   },
 
   'GET /api/admin/users': { action: { zh: '查看用户列表', en: 'list users' }, grants: ADMINS },

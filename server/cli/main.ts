@@ -16,6 +16,8 @@ import {
   withDatabase,
 } from './commands.js';
 import type { CliContext } from './commands.js';
+import { exportCaseList, importPushFile, reconcile } from './import-commands.js';
+import type { ExportOptions } from './import-commands.js';
 
 /**
  * The command-line interface: `npm run cli -- <command>`. It works on the database named by DATABASE_URL
@@ -82,6 +84,31 @@ checkpoint
   .command('verify <file>')
   .description('check the database against a kept checkpoint (exit code 1 when a chain is missing, shorter or different)')
   .action(onDatabase((context, file: string) => verifyCheckpoint(context, file)));
+
+program
+  .command('import <file>')
+  .description('import a month-end push file (.csv or .xlsx, Chinese headers, see docs/import-format.md); exit code 1 when any row is bad')
+  .option('--dry-run', 'check every row and print the report without changing anything')
+  .option('--batch-size <rows>', 'rows applied per transaction', '500')
+  .action(onDatabase((context, file: string, options: { dryRun?: boolean; batchSize?: string }) => importPushFile(context, file, options)));
+
+program
+  .command('reconcile')
+  .description('compare insured people per insurance with the headcount tax received for one employer and fee period, and list the people who may differ (exit code 1 when an insurance differs)')
+  .requiredOption('--employer <code>', "the employer's unified social credit code (18 characters)")
+  .requiredOption('--fee-period <YYYY-MM>', 'the fee period (费款所属期)')
+  .action(onDatabase((context, options: { employer: string; feePeriod: string }) => reconcile(context, options)));
+
+program
+  .command('export')
+  .description('write the cases a filter selects (a worklist) with Chinese headers and masked ID numbers, as .csv or .xlsx by the extension of --out')
+  .requiredOption('--out <file>', 'the new file to write, ending in .csv or .xlsx')
+  .option('--process <processId>', 'only cases of this process')
+  .option('--state <path>', 'only cases in this state or below it, such as awaitingRegistration')
+  .option('--employer <code>', "only cases of this employer's unified social credit code")
+  .option('--fee-period <YYYY-MM>', 'only cases whose fee periods include this month')
+  .addOption(new Option('--status <status>', 'only active or only finished cases').choices(['active', 'done']))
+  .action(onDatabase((context, options: ExportOptions) => exportCaseList(context, options)));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`failed: ${error instanceof Error ? error.message : String(error)}\n`);

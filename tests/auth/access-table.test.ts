@@ -263,7 +263,11 @@ describe.each(testDialects())('access table on %s', (dialect) => {
 
     it.each(Object.keys(ACCESS_TABLE))('%s as every role', async (routeKey) => {
       const access = ACCESS_TABLE[routeKey];
-      const granted = (spec: ActorSpec): boolean => access?.public === true || access?.grants[spec.role] !== undefined;
+      const granted = (spec: ActorSpec): boolean => {
+        if (access?.public === true) return true;
+        const grant = access?.grants[spec.role];
+        return grant !== undefined && (grant.agencies === undefined || (spec.agency !== undefined && grant.agencies.includes(spec.agency)));
+      };
 
       const before = await readAllTables(server.connection);
       for (const spec of ACTORS.filter((candidate) => !granted(candidate))) {

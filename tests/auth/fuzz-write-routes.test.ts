@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_TABLE } from '../../server/auth/access-table.js';
-import { ADMIN, AUDITOR, DECEMBER_BACK_PAYMENT, EMPLOYER, request, tokenFor, TRAINER } from '../support/api-client.js';
+import { ADMIN, AUDITOR, DECEMBER_BACK_PAYMENT, EMPLOYER, HR, request, tokenFor, TRAINER } from '../support/api-client.js';
 import type { ApiResponse, TestActor } from '../support/api-client.js';
 import { query, testDialects } from '../support/databases.js';
 import { startTestServer } from '../support/test-server.js';
@@ -72,7 +72,7 @@ describe.each(testDialects())('fuzzing every write route on %s', (dialect) => {
 
   beforeAll(async () => {
     server = await startTestServer({ dialect });
-    for (const actor of [EMPLOYER, TRAINER, AUDITOR, ADMIN]) await tokenFor(server.baseUrl, actor);
+    for (const actor of [EMPLOYER, HR, TRAINER, AUDITOR, ADMIN]) await tokenFor(server.baseUrl, actor);
     realCaseId = (await request(server.baseUrl, 'POST', '/api/cases', { actor: EMPLOYER, json: DECEMBER_BACK_PAYMENT })).body.id;
     sandboxId = (await request(server.baseUrl, 'POST', '/api/sandboxes', { actor: TRAINER, json: { name: '模糊测试', simulatedDate: '2024-01-15' } })).body.id;
     const user = await request(server.baseUrl, 'POST', '/api/admin/users', { actor: ADMIN, json: { username: 'fuzz-target', role: 'auditor' } });
@@ -103,6 +103,8 @@ describe.each(testDialects())('fuzzing every write route on %s', (dialect) => {
     'PATCH /api/admin/users/:userId': { actor: ADMIN, path: () => `/api/admin/users/${userId}`, body: () => ({ displayName: '李四' }) },
     'POST /api/admin/users/:userId/tokens': { actor: ADMIN, path: () => `/api/admin/users/${userId}/tokens`, body: () => ({ label: 'x', expiresInDays: 1 }) },
     'POST /api/admin/tokens/:tokenId/revoke': { actor: ADMIN, path: () => `/api/admin/tokens/${tokenId}/revoke`, body: () => undefined },
+    'POST /api/imports': { actor: HR, path: () => '/api/imports', body: () => ({ file: 'push.csv' }) },
+    'POST /api/imports/:sha256/confirm': { actor: HR, path: () => `/api/imports/${'0'.repeat(64)}/confirm`, body: () => undefined },
   };
 
   it('covers every write route of the access table', () => {

@@ -182,6 +182,8 @@ describe.each(testDialects())('live streams at shutdown on %s', (dialect) => {
     expect(Date.now() - startedAt).toBeLessThan(5_000);
     await caseStream.waitForEnd();
     await worklist.waitForEnd();
+    // The exit can be reported before the last output lines have been read from the pipe.
+    await waitUntil('the stop log lines', async () => parseLogLines(server.output).some((entry) => entry.msg === 'server stopped'));
     expect(parseLogLines(server.output).map((entry) => entry.msg)).toEqual(
       expect.arrayContaining(['server stopping', 'timer scheduler stopped', 'server stopped']),
     );

@@ -38,8 +38,10 @@ describe.each(testDialects())('timers across a restart on %s', (dialect) => {
     expect(opened.businessDate).toBe(WEEKEND_WINDOW.opensOn);
     expect((await listTimerRows(database, caseId))[0]).toMatchObject({ id: pending?.['id'], status: 'fired', fired_event_id: opened.id });
 
-    const logs = parseLogLines(server.output);
-    expect(logs.find((entry) => entry.msg === 'timer scheduler started')).toBeDefined();
-    expect(logs.find((entry) => entry.msg === 'timer fired')).toMatchObject({ caseId, eventType: 'WINDOW_OPENED', dueOn: WEEKEND_WINDOW.opensOn });
+    const output = server.output;
+    // Log lines travel through a pipe and may arrive after the HTTP response that showed the event.
+    const fired = await waitUntil('the timer fired log line', async () => parseLogLines(output).find((entry) => entry.msg === 'timer fired'));
+    expect(parseLogLines(output).find((entry) => entry.msg === 'timer scheduler started')).toBeDefined();
+    expect(fired).toMatchObject({ caseId, eventType: 'WINDOW_OPENED', dueOn: WEEKEND_WINDOW.opensOn });
   }, 60_000);
 });

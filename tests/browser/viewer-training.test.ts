@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { request } from '../support/api-client.js';
+import { browserAvailable, launchBrowser } from '../support/browser.js';
+import type { TestBrowser } from '../support/browser.js';
+import { startTestServer } from '../support/test-server.js';
+import type { TestServer } from '../support/test-server.js';
+import { TRAINING_SCENARIOS } from '../../viewer/pages/training-scenarios.js';
+import { TRAINER_USER, createViewerUsers, signIn } from './support/viewer-session.js';
+
+/** Presses a scenario button and waits until the progress line names the expected step. */
+async function press(page: Page, name: string, expectedStep: number, total: number): Promise<void> {
+  await page.getByRole('button', { name, exact: true }).click();
+  await expect.poll(() => page.locator('#scenario-progress').textContent(), { timeout: 15_000 }).toBe(`第 ${expectedStep} 步，共 ${total} 步`);
+}
+
+describe.runIf(browserAvailable())('viewer trainer mode', () => {
+  let server: TestServer;
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    server = await startTestServer({ now: new Date('2024-01-10T02:00:00Z') });
+    await createViewerUsers(server, [TRAINER_USER]);
+    browser = await launchBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await server?.database.drop();
+  });
+
+  it('plays the 张一/张二 split-record scenario', { timeout: 120_000 }, async () => {
+    const scenario = TRAINING_SCENARIOS.find((entry) => entry.id === 'split-record');
+    if (!scenario) throw new Error('split-record scenario missing');
+    const total = scenario.steps.length;
+    const page = await signIn(browser.context, server.baseUrl, TRAINER_USER);
+    expect(new URL(page.url()).pathname).toBe('/training');
+
+    await page.getByLabel('培训场景').selectOption('split-record');
+    await press(page, '开始', 1, total);
+    expect(await page.locator('#narration li[data-step="1"]').textContent()).toContain('同一个月内');
+    for (let step = 2; step <= 5; step += 1) await press(page, '下一步', step, total);
+    await expect.poll(() => page.locator('#scenario-case').getAttribute('data-state')).toContain('tracking.taxView.splitRecord');
+    expect(await page.locator('#narration li[aria-current="step"]').textContent()).toContain('税务端出现两条记录');
+
+    // Back replays steps 1 to 4 into a new sandbox: the split is not there yet.
+    await press(page, '上一步', 4, total);
+    await expect.poll(() => page.locator('#scenario-case').getAttribute('data-state')).not.toContain('splitRecord');
+    await press(page, '下一步', 5, total);
+    await expect.poll(() => page.locator('#scenario-case').getAttribute('data-state')).toContain('splitRecord');
+
+    for (let step = 6; step <= total; step += 1) await press(page, '下一步', step, total);
+    await expect.poll(() => page.locator('#scenario-case').getAttribute('data-state')).toBe('consistent');
+    expect(await page.locator('#scenario-outcome').textContent()).toBe('场景已演示完毕。');
+    expect(await page.locator('#narration .form-error').count()).toBe(0);
+    await expect.poll(() => page.locator('#scenario-diagram svg').count()).toBe(1);
+
+    // Every case of the scenario lives in a sandbox; no real case was opened.
+    const realCases = await request(server.baseUrl, 'GET', '/api/cases');
+    expect(realCases.body.items).toEqual([]);
+    await page.close();
+  });
+
+  it('sets the simulated date and lists the branches', { timeout: 60_000 }, async () => {
+    const page = await signIn(browser.context, server.baseUrl, TRAINER_USER, '/training');
+    await page.getByLabel('培训场景').selectOption('december-back-payment');
+    await press(page, '开始', 1, 8);
+    await press(page, '下一步', 2, 8);
+    expect(await page.locator('#narration li[data-step="2"] .form-error').textContent()).toContain('未受理');
+
+    await page.getByLabel('模拟业务日期').fill('2024-01-20');
+    await page.getByRole('button', { name: '设置日期' }).click();
+    await expect.poll(() => page.locator('#scenario-outcome').textContent()).toBe('沙箱日期已设为 2024年01月20日。');
+
+    const branches = page.locator('table.branches[data-process="monthly-report"] tbody tr');
+    expect(await branches.count()).toBeGreaterThan(10);
+    expect(await branches.allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('自动转移')]));
+    await page.close();
+  });
+
+  it('plays every scenario without an unexpected rejection', { timeout: 180_000 }, async () => {
+    const page = await signIn(browser.context, server.baseUrl, TRAINER_USER, '/training');
+    for (const scenario of TRAINING_SCENARIOS) {
+      await page.getByLabel('培训场景').selectOption(scenario.id);
+      await press(page, '开始', 1, scenario.steps.length);
+      for (let step = 2; step <= scenario.steps.length; step += 1) await press(page, '下一步', step, scenario.steps.length);
+      const rejected = scenario.steps.flatMap((step, index) => ('expectRejection' in step ? [index + 1] : []));
+      const shown = await page.locator('#narration > li:has(.form-error)').evaluateAll((items) => items.map((item) => Number(item.getAttribute('data-step'))));
+      expect(shown, scenario.id).toEqual(rejected);
+    }
+    await page.close();
+  });
+});

@@ -1,0 +1,113 @@
+// The worklist: active cases the user can act on, overdue first, with the deadline and the working days
+// left by the engine's holiday calendar (sent by the server as the list of working days).
+import { api, el, errorMessage, formatDate, formatFeePeriod, localized, page, setFieldError, t } from './common.js';
+
+const PAGE_LIMIT = 200;
+const workingDays = new Set(page.workingDays);
+const today = page.today;
+const user = page.user;
+
+const hint = document.getElementById('worklist-hint');
+if (user?.role === 'employer') hint.textContent = t('worklist.hint.employer', { code: user.employerCode });
+else if (user?.role === 'caseworker') hint.textContent = t('worklist.hint.caseworker', { agency: t(`party.${user.agency}`) });
+else hint.textContent = t('worklist.hint.other');
+
+const form = document.getElementById('worklist-filters');
+const feePeriodInput = document.getElementById('filter-fee-period');
+
+/**
+ * Finds the deadline in a case's context: the declaration window's deadline, a month deadline's date, or a
+ * `deadline` field, whichever the process keeps. Null when the case has none.
+ */
+function findDeadline(context) {
+  const candidates = [context?.window?.result?.deadline, context?.window?.deadline, context?.deadline?.date, context?.deadline, context?.dueOn];
+  return candidates.find((value) => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) ?? null;
+}
+
+/** Counts working days after today up to and including the deadline; negative once it has passed; null off the calendar. */
+function workingDaysLeft(deadline) {
+  if (!workingDays.size) return null;
+  const step = deadline >= today ? 1 : -1;
+  let count = 0;
+  let day = today;
+  for (let guard = 0; guard < 800 && day !== deadline; guard += 1) {
+    day = new Date(Date.parse(`${day}T00:00:00Z`) + step * 86_400_000).toISOString().slice(0, 10);
+    if (!page.workingDays.length || day < page.workingDays[0] || day > page.workingDays.at(-1)) return null;
+    if (workingDays.has(day)) count += step;
+  }
+  return count;
+}
+
+/**
+ * Returns whether a case belongs on the user's worklist. Employer staff see every active case of their employer
+ * (the API lists no other), and caseworkers the cases with an event their agency sends. Events of the
+ * employer count for caseworkers too, because they may send them at their agency's window.
+ */
+function canAct(view) {
+  if (!user || user.role !== 'caseworker') return true;
+  return view.allowedEvents.some((event) => event.parties.includes(user.agency));
+}
+
+async function loadWorklist() {
+  const filters = new FormData(form);
+  const query = new URLSearchParams({ status: 'active', limit: String(PAGE_LIMIT) });
+  for (const name of ['process', 'state', 'employer', 'feePeriod']) {
+    const value = String(filters.get(name) ?? '').trim();
+    if (value) query.set(name, value);
+  }
+  const response = await api(`/api/cases?${query}`);
+  const tbody = document.querySelector('#worklist tbody');
+  if (!response.ok) {
+    tbody.replaceChildren(el('tr', {}, el('td', { colspan: 7, class: 'form-error', role: 'alert' }, errorMessage(response.body))));
+    return;
+  }
+  const search = String(filters.get('search') ?? '').trim().toUpperCase();
+  const rows = response.body.items
+    .filter(canAct)
+    .filter((view) => !search || view.id.toUpperCase().includes(search) || view.employerCode.includes(search))
+    .map((view) => {
+      const deadline = findDeadline(view.context);
+      return { view, deadline, left: deadline ? workingDaysLeft(deadline) : null, overdue: view.state.some((path) => /overdue/i.test(path)) || (deadline !== null && deadline < today) };
+    })
+    .sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.deadline ?? '9999').localeCompare(b.deadline ?? '9999'));
+
+  document.getElementById('worklist-count').textContent = t('worklist.count', { count: rows.length });
+  if (rows.length === 0) {
+    tbody.replaceChildren(el('tr', {}, el('td', { colspan: 7 }, t('worklist.empty'))));
+    return;
+  }
+  tbody.replaceChildren(
+    ...rows.map(({ view, deadline, left, overdue }) =>
+      el(
+        'tr',
+        { class: overdue ? 'overdue' : null, 'data-case': view.id },
+        el('td', {}, el('a', { href: `/cases/${encodeURIComponent(view.id)}` }, view.id.slice(0, 8) + '…')),
+        el('td', {}, localized(view.processTitle)),
+        el('td', {}, view.employerCode),
+        el('td', {}, view.feePeriodFrom === view.feePeriodTo ? formatFeePeriod(view.feePeriodFrom) : `${formatFeePeriod(view.feePeriodFrom)} – ${formatFeePeriod(view.feePeriodTo)}`),
+        el('td', {}, localized(view.stateTitle)),
+        el('td', {}, deadline ? formatDate(deadline) : t('worklist.noDeadline')),
+        el('td', {}, overdue ? el('strong', { class: 'overdue-label' }, t('worklist.overdue')) : left === null ? t('worklist.noDeadline') : String(left)),
+      ),
+    ),
+  );
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const value = feePeriodInput.value.trim();
+  const invalid = value !== '' && !/^\d{4}-(0[1-9]|1[0-2])$/.test(value);
+  setFieldError(feePeriodInput, invalid ? t('case.field.pattern', { format: 'YYYY-MM' }) : '');
+  if (!invalid) void loadWorklist();
+});
+feePeriodInput.setAttribute('aria-describedby', 'filter-fee-period-error');
+
+await loadWorklist();
+
+// Caseworkers and auditors follow worklist changes live; employer staff reload (the stream covers every employer).
+if (user?.role === 'caseworker' || user?.role === 'auditor') {
+  const query = user.role === 'caseworker' ? `?party=${user.agency}` : '';
+  const source = new EventSource(`/api/live${query}`);
+  source.addEventListener('case-changed', () => void loadWorklist());
+  source.addEventListener('resync', () => void loadWorklist());
+}
