@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import type { Benchmark } from './harness/benchmark.js';
+import type { Benchmark, BenchmarkContext } from './harness/benchmark.js';
 import { formatNumber, textReport, textTable } from './harness/format.js';
 import { describeMachine, readMachineFacts } from './harness/machine-facts.js';
 import { writeMarkdownReport } from './harness/markdown-report.js';
@@ -46,25 +46,22 @@ async function main(): Promise<void> {
   const started = Date.now();
   const reports: BenchmarkReport[] = [];
   const workDirectory = createWorkDirectory();
+  // An interrupted run still removes its database files; child servers stop when their IPC channel closes.
+  const onInterrupt = (): void => {
+    workDirectory.remove();
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
   try {
     for (const benchmark of options.selected) {
       print(`-- ${benchmark.title} (${benchmark.name})`);
-      const idleBefore = await measureIdleShare(IDLE_SAMPLE_MS);
-      const benchmarkStarted = Date.now();
-      const loadBefore = oneMinuteLoad();
-      const outcome = await benchmark.run({ quick: options.quick, workDirectory, log: print });
-      const report: BenchmarkReport = {
-        name: benchmark.name,
-        title: benchmark.title,
-        ...outcome,
-        notes: [...outcome.notes, describeLoad(idleBefore, loadBefore, oneMinuteLoad())],
-        durationMs: Date.now() - benchmarkStarted,
-      };
+      const report = await runBenchmark(benchmark, { quick: options.quick, workDirectory, log: print });
       reports.push(report);
       for (const line of textReport(report)) print(line);
       print('');
     }
   } finally {
+    process.off('SIGINT', onInterrupt);
     workDirectory.remove();
   }
 
@@ -78,6 +75,21 @@ async function main(): Promise<void> {
     writeMarkdownReport(REPORT_PATH, { command, facts, reports, totalMs, output });
     process.stdout.write(`wrote ${REPORT_PATH.pathname}\n`);
   }
+}
+
+/** Runs one benchmark and adds its name, title, duration and how busy the machine was. */
+async function runBenchmark(benchmark: Benchmark, context: BenchmarkContext): Promise<BenchmarkReport> {
+  const idleBefore = await measureIdleShare(IDLE_SAMPLE_MS);
+  const loadBefore = oneMinuteLoad();
+  const started = Date.now();
+  const outcome = await benchmark.run(context);
+  return {
+    name: benchmark.name,
+    title: benchmark.title,
+    ...outcome,
+    notes: [...outcome.notes, describeLoad(idleBefore, loadBefore, oneMinuteLoad())],
+    durationMs: Date.now() - started,
+  };
 }
 
 /** How long the CPU is watched before each benchmark to see how much of it other processes use. */

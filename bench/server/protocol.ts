@@ -1,6 +1,6 @@
 import type { ProfileSummary } from '../harness/cpu-profile.js';
 
-/** `process.memoryUsage()` of the server after two forced garbage collections, in bytes. */
+/** `process.memoryUsage()` of the server after forced garbage collections and a pause, in bytes. */
 export interface MemoryReading {
   readonly rss: number;
   readonly heapUsed: number;

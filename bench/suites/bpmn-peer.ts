@@ -69,9 +69,9 @@ export const bpmnPeer: Benchmark = {
         method: [
           'The back-payment is modelled in BPMN 2.0 (`bench/fixtures/back-payment.bpmn`): an exclusive gateway on the',
           'fee-period era and one user task per event of our machine. Each step of the peer reads the case row from',
-          'SQLite, recovers a bpmn-engine 25 `Engine` from the stored `getState()` JSON, resumes it, signals the',
-          'waiting user task with the event data and writes the new state back in a transaction; opening a case',
-          'executes the process up to its first user task and inserts the row. The XML is parsed once. **Lean**',
+          'SQLite and recovers a bpmn-engine 25 `Engine` from the stored `getState()` JSON. It resumes the engine,',
+          'signals the waiting user task with the event data and writes the new state back in a transaction.',
+          'Opening a case executes the process up to its first user task and inserts the row. The XML is parsed once. **Lean**',
           'state leaves out the parsed definition that `getState()` repeats in every case and passes it back as',
           '`sourceContext` on recovery; **whole** stores `getState()` unchanged. **Ours** is CaseService over a',
           'SQLite file (as in the store benchmark), which also validates, hash-chains and records history, which',

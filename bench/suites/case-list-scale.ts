@@ -122,10 +122,10 @@ export const caseListScale: Benchmark = {
     if (!baseline) throw new Error('list benchmark measured nothing');
     return {
       method: [
-        `${caseCount.toLocaleString('en-US')} back-payment cases are bulk-inserted with better-sqlite3 (see`,
-        '`bench/fixtures/case-population.ts` for the distribution over 2,000 employers, 48 fee periods and every',
-        'state; each row carries a real engine snapshot), into the schema the migrations create, with no ANALYZE,',
-        'as the product leaves it. `server/main.ts` then serves the file from a child process on 127.0.0.1 and an',
+        `${caseCount.toLocaleString('en-US')} back-payment cases are bulk-inserted with better-sqlite3 into the schema the`,
+        'migrations create, without ANALYZE, as the product leaves it. `bench/fixtures/case-population.ts` spreads',
+        'them over 2,000 employers, 48 fee periods and every state, and each row carries a real engine snapshot.',
+        '`server/main.ts` then serves the file from a child process on 127.0.0.1 and an',
         `hr caseworker's API token pages through \`GET /api/cases\` (first page, ${PAGE_SIZE} cases) one request at a time,`,
         'with each filter taking a different value on every request. Requests of one filter stop after the',
         'count or the time in the table, whichever comes first. The baseline is the unfiltered list.',

@@ -19,8 +19,8 @@ const QUICK_PLAN: SamplingPlan = { warmupMs: 1_000, samples: 3, sampleMs: 500 };
 const MAX_COST_RATIO = 2;
 
 /**
- * Engine overhead: applying the five events of the back-payment path to a case restored from its stored
- * snapshot, in memory, through our engine against XState's pure `transition()` of the same machine.
+ * Engine overhead: our engine applies the five events of the back-payment path in memory, each to a case
+ * restored from its stored snapshot. The baseline is XState's pure `transition()` of the same machine.
  */
 export const engineOverhead: Benchmark = {
   name: 'engine',
@@ -61,9 +61,10 @@ export const engineOverhead: Benchmark = {
       method: [
         'A back-payment case is started once; the five events of its path (MAINTAIN_START_MONTH, HR_PUSH_START_MONTH,',
         'DECLARE, ASSESS, PAY) are then applied over and over, each to the stored snapshot of the step before.',
-        '**Ours** parses the snapshot JSON, calls `applyEvent` (restore the actor, check party, state, channel, schema',
-        'and rules, send, record microsteps) and builds the case update and the event row as CaseService does,',
-        'including `JSON.stringify` of the new snapshot and the request hash. **XState alone** resolves the same',
+        '**Ours** parses the snapshot JSON and calls `applyEvent`, which restores the actor, checks party, state,',
+        'channel, schema and rules, sends the event and records the microsteps. It then builds the case update and',
+        'the event row as CaseService does, including `JSON.stringify` of the new snapshot and the request hash.',
+        '**XState alone** resolves the same',
         'persisted snapshot with `machine.resolveState` and calls the pure `transition(machine, snapshot, event)`',
         'with the same event objects. No database is involved. Samples alternate between the contenders.',
       ].join(' '),

@@ -21,8 +21,9 @@ const FULL_REQUESTS = { warmup: 3, maxRequests: 100, maxMs: 6_000 };
 const QUICK_REQUESTS = { warmup: 2, maxRequests: 20, maxMs: 2_000 };
 
 /**
- * Scale of history: reading a case's history and its Mermaid case diagram over HTTP for cases with 10,
- * 1,000 and 10,000 events, each case built through the engine and CaseStore with a valid hash chain.
+ * Scale of history: the time to read a case's history and its Mermaid case diagram over HTTP, for cases
+ * with 10, 1,000 and 10,000 events. Each case is built through the engine and CaseStore with a valid hash
+ * chain.
  */
 export const historyScale: Benchmark = {
   name: 'history',

@@ -40,8 +40,8 @@ const EVENT_LABEL = `POST event at ${TARGET_RATE.toLocaleString('en-US')}/s`;
 const BASELINE_LABEL = `GET /healthz at ${TARGET_RATE.toLocaleString('en-US')}/s`;
 
 /**
- * HTTP: POST /api/cases/:id/events over loopback against the real app in a child process, at a fixed rate
- * and unthrottled, with /healthz of the same server at the same rate as the baseline of the HTTP stack alone.
+ * HTTP: POST /api/cases/:id/events over loopback against the real server in a child process, at a fixed
+ * rate and unthrottled. The baseline is /healthz of the same server at the same rate: the HTTP stack alone.
  */
 export const httpLoad: Benchmark = {
   name: 'http',
@@ -112,9 +112,9 @@ export const httpLoad: Benchmark = {
 
       return {
         method: [
-          '`server/main.ts` runs as `npm start` runs it (SQLite in WAL mode, pino logging at info, read and dropped by',
-          'the benchmark, timer scheduler on) in a child process on 127.0.0.1, with the write rate limit per token',
-          `raised to its maximum; autocannon 8 runs in the benchmark process with ${CONNECTIONS} connections, so the two share`,
+          '`server/main.ts` runs as `npm start` runs it (SQLite in WAL mode, pino logging at info, timer scheduler on)',
+          'in a child process on 127.0.0.1. Its logs are read and dropped, and its write rate limit per token is raised',
+          `to the maximum. autocannon 8 runs in the benchmark process with ${CONNECTIONS} connections, so the two share`,
           `the machine's cores but not an event loop. ${caseCount.toLocaleString('en-US')} fresh cases are inserted first, and every`,
           'request sends MAINTAIN_START_MONTH with expectedVersion 1 and an employer API token to the next unused case,',
           `so each request applies and persists one valid event. autocannon's \`overallRate\` is a budget per second, not an even pace: each`,

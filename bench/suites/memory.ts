@@ -3,6 +3,7 @@ import { formatNumber } from '../harness/format.js';
 import type { LoadResult } from '../harness/http-load.js';
 import { describeStatuses, runLoad, sumStatusCounts } from '../harness/http-load.js';
 import { row, withRatios } from '../harness/result.js';
+import { spreadOf } from '../harness/statistics.js';
 import { createBenchUsers } from '../fixtures/bench-users.js';
 import { createMigratedFile } from '../fixtures/databases.js';
 import { CaseRequestSource } from '../fixtures/event-requests.js';
@@ -13,7 +14,7 @@ import { startBenchServer } from '../server/server-process.js';
 const FULL_PLAN = { warmupCases: 5_000, cases: 100_000 };
 const QUICK_PLAN = { warmupCases: 2_000, cases: 10_000 };
 const CONNECTIONS = 10;
-/** Readings after each tenth of the cases; the growth per case is the slope fitted through them. */
+/** Readings after each tenth of the cases; the growth per case is the slope through them. */
 const STRETCHES = 10;
 /** The first stretches are left out of the fit, because caches and compiled code still settle there. */
 const SETTLING_STRETCHES = 2;
@@ -73,14 +74,14 @@ export const memory: Benchmark = {
     const statuses = sumStatusCounts(loads);
     const failures = Object.entries(statuses).reduce((sum, [status, count]) => sum + (status === '200' ? 0 : count), 0);
 
-    const basis = '1 reading after 2 forced collections';
+    const basis = '1 reading after forced collections';
     const mib = (bytes: number): number => bytes / 2 ** 20;
     const after = (cases: number): string => (cases === 0 ? `after ${plan.warmupCases.toLocaleString('en-US')} warm-up cases` : `after ${cases.toLocaleString('en-US')} more cases`);
     const series = (name: string, pickBytes: (reading: MemoryReading) => number) => {
       const entries = [first, middle, last].map(({ cases, reading }) => row(`${name} ${after(cases)}`, 'MiB', [mib(pickBytes(reading))], basis));
       return withRatios(entries, entries[0] as (typeof entries)[number], `${name} after warm-up`);
     };
-    const fitBasis = `slope through ${settled.length} readings`;
+    const fitBasis = `median slope of ${settled.length} readings`;
     const rows = [
       ...series('RSS', (reading) => reading.rss),
       ...series('heap used', (reading) => reading.heapUsed),
@@ -92,12 +93,13 @@ export const memory: Benchmark = {
     return {
       method: [
         '`server/main.ts` runs in a child process with `--expose-gc` and a probe preloaded that reports',
-        '`process.memoryUsage()` after two forced collections. Fresh cases are inserted first; autocannon then',
+        '`process.memoryUsage()` after forced collections around a 1 s pause. Fresh cases are inserted first; autocannon then',
         `sends MAINTAIN_START_MONTH to each case once, with ${CONNECTIONS} connections and no rate limit:`,
         `${plan.warmupCases.toLocaleString('en-US')} warm-up cases, then ${plan.cases.toLocaleString('en-US')} cases in ${STRETCHES} stretches`,
         `with a reading after each. Memory held per case would grow linearly with the cases advanced, so the`,
-        `growth per case is the least-squares slope through the readings, leaving out the first ${SETTLING_STRETCHES}`,
-        'stretches, while caches and compiled code settle.',
+        'growth per case is the slope through the readings: the median of the slopes between every pair of',
+        `readings (Theil–Sen), which one stray reading cannot tilt. The first ${SETTLING_STRETCHES} stretches are left out,`,
+        'while caches and compiled code settle.',
       ].join(' '),
       rows,
       checks: [
@@ -110,19 +112,22 @@ export const memory: Benchmark = {
       notes: [
         ...(context.quick ? [`with --quick only ${plan.cases.toLocaleString('en-US')} cases are advanced, too few for the bounds above to tell noise from growth`] : []),
         `responses: ${describeStatuses(statuses)}`,
-        `readings (cases advanced: RSS MiB / heap MiB): ${readings.map(({ cases, reading }) => `${cases.toLocaleString('en-US')}: ${formatNumber(mib(reading.rss))} / ${formatNumber(mib(reading.heapUsed))}`).join(', ')}`,
+        `readings (cases advanced: RSS / heap used / heap total / external, MiB): ${readings
+          .map(({ cases, reading }) => `${cases.toLocaleString('en-US')}: ${[reading.rss, reading.heapUsed, reading.heapTotal, reading.external].map((bytes) => formatNumber(mib(bytes))).join(' / ')}`)
+          .join('; ')}`,
       ],
       profiles: [],
     };
   },
 };
 
-/** Computes the least-squares slope of y over x. */
+/** Computes the Theil–Sen slope of y over x: the median of the slopes between every pair of points. */
 function slope(points: readonly (readonly [number, number])[]): number {
-  const n = points.length;
-  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
-  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
-  const covariance = points.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0);
-  const variance = points.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
-  return covariance / variance;
+  const slopes: number[] = [];
+  for (const [index, [x1, y1]] of points.entries()) {
+    for (const [x2, y2] of points.slice(index + 1)) {
+      if (x2 !== x1) slopes.push((y2 - y1) / (x2 - x1));
+    }
+  }
+  return spreadOf(slopes).median;
 }

@@ -10,7 +10,7 @@ import { row, withRatios } from '../harness/result.js';
 import type { SamplingPlan } from '../harness/sampling.js';
 import { sampleRates } from '../harness/sampling.js';
 import { BACK_PAYMENT_INPUT, BACK_PAYMENT_PROCESS_ID, BENCH_INSTANT, EMPLOYER_ACTOR, MAINTAIN_START_MONTH_STEP } from '../fixtures/back-payment.js';
-import { BatchPrototype, probeStoreInsideTransaction } from '../fixtures/batch-prototype.js';
+import { BatchPrototype } from '../fixtures/batch-prototype.js';
 import { createMigratedFile, databaseBytes, openMigrated, openRaw } from '../fixtures/databases.js';
 import { computePathRows, freshEvent, freshNewCase } from '../fixtures/path-rows.js';
 import type { PathRows } from '../fixtures/path-rows.js';
@@ -66,27 +66,32 @@ export const storeThroughput: Benchmark = {
       context.log(`store: single writer, ${plan.samples} × ${plan.sampleMs} ms per contender`);
       const singleRates = await sampleRates(singleWriter, plan);
 
+      const serviceStore = new CaseStore(serviceConnection.db, uuidv7);
       const batches = {
-        existing: () => pushThroughService(service, batchSize),
+        oneTransaction: () => pushInOneTransaction(serviceStore, batchSize),
+        perEvent: () => pushOneTransactionPerEvent(service, batchSize),
         prototype: () => prototype.pushMonthEnd(batchSize),
         raw: () => raw.writeBatch(batchSize),
       };
-      context.log(`store: month-end batches of ${batchSize} cases, ${plan.samples} × ${plan.sampleMs} ms per contender`);
-      const batchRates = await sampleRates(batches, plan);
+      const batchPlan = { ...plan, samples: Math.min(plan.samples, 3) };
+      context.log(`store: month-end batches of ${batchSize} cases, ${batchPlan.samples} × ${batchPlan.sampleMs} ms per contender`);
+      const batchRates = await sampleRates(batches, batchPlan);
 
       const basis = `${plan.samples} runs of ${plan.sampleMs / 1000} s`;
+      const batchBasis = `${batchPlan.samples} runs of ${batchPlan.sampleMs / 1000} s`;
       const rawRow = row('raw better-sqlite3, same rows, one transaction per event', 'events/s', singleRates.raw, basis);
       const serviceRow = row('ours: CaseService.createCase + submitEvent (engine and store)', 'events/s', singleRates.service, basis);
-      const rawBatchRow = row(`raw better-sqlite3 batch: ${batchSize} creations + ${batchSize} steps, one transaction each`, 'events/s', batchRates.raw, basis);
-      const existingBatchRow = row(`batch through the existing API (CaseService per case)`, 'events/s', batchRates.existing, basis);
-      const prototypeBatchRow = row(`batch prototype: one Kysely transaction per ${batchSize} cases (proposed API)`, 'events/s', batchRates.prototype, basis);
+      const rawBatchRow = row(`raw better-sqlite3 batch: ${batchSize} creations + ${batchSize} steps, one transaction each`, 'events/s', batchRates.raw, batchBasis);
+      const existingBatchRow = row(`ours: batch of ${batchSize} cases, CaseService on CaseStore.inTransaction`, 'events/s', batchRates.oneTransaction, batchBasis);
+      const perEventBatchRow = row('the same batch, one transaction per event (CaseService alone)', 'events/s', batchRates.perEvent, batchBasis);
+      const prototypeBatchRow = row('lean batch: engine + store statements only, one transaction (prototype)', 'events/s', batchRates.prototype, batchBasis);
       const rows = [
         ...withRatios(
           [serviceRow, row('CaseStore only, engine results precomputed (diagnostic)', 'events/s', singleRates.storeOnly, basis), rawRow],
           rawRow,
           'raw',
         ),
-        ...withRatios([existingBatchRow, prototypeBatchRow, rawBatchRow], rawBatchRow, 'raw batch'),
+        ...withRatios([existingBatchRow, perEventBatchRow, prototypeBatchRow, rawBatchRow], rawBatchRow, 'raw batch'),
       ];
 
       const share = serviceRow.spread.median / rawRow.spread.median;
@@ -103,7 +108,7 @@ export const storeThroughput: Benchmark = {
         },
         {
           target: `month-end batch ≥ ${MIN_BATCH_RATE.toLocaleString('en-US')} events/s`,
-          actual: `${formatNumber(existingBatchRow.spread.median)} events/s with the existing API; ${formatNumber(prototypeBatchRow.spread.median)} with the prototype`,
+          actual: `${formatNumber(existingBatchRow.spread.median)} events/s (lean prototype: ${formatNumber(prototypeBatchRow.spread.median)})`,
           passed: existingBatchRow.spread.median >= MIN_BATCH_RATE,
         },
       ];
@@ -114,29 +119,30 @@ export const storeThroughput: Benchmark = {
         context.log(`store: single-writer target missed, profiling CaseService for ${profileMs / 1000} s`);
         profiles.push(await profileWorkload('single writer through CaseService', singleWriter.service, profileMs));
       }
-      if (prototypeBatchRow.spread.median < MIN_BATCH_RATE) {
-        context.log(`store: even the batch prototype misses, profiling it for ${profileMs / 1000} s`);
-        profiles.push(await profileWorkload(`batch prototype, ${batchSize} cases per transaction`, batches.prototype, profileMs));
+      if (existingBatchRow.spread.median < MIN_BATCH_RATE) {
+        context.log(`store: batch target missed, profiling the batch for ${profileMs / 1000} s`);
+        profiles.push(await profileWorkload(`batch of ${batchSize} cases through CaseService on CaseStore.inTransaction`, batches.oneTransaction, profileMs));
       }
 
-      const probe = await probeStoreInsideTransaction(batchConnection.db, freshNewCase(pathRows.newCase));
       return {
         method: [
           'One writer awaits each write, as a server request does. **Ours** opens a back-payment case with',
-          '`CaseService.createCase` and drives it to `paid` with five `submitEvent` calls (read the case, restore,',
-          'validate, apply, hash-chain, write snapshot and event in one transaction, build the response view), on',
-          'a SQLite file opened by `openDatabase` (WAL, synchronous=NORMAL). **Raw** writes the same rows with',
+          '`CaseService.createCase` and drives it to `paid` with five `submitEvent` calls on a SQLite file opened by',
+          '`openDatabase` (WAL, synchronous=NORMAL). Each call reads the case, restores and validates it, applies the',
+          'event, writes snapshot and hash-chained event in one transaction and builds the response view.',
+          '**Raw** writes the same rows with',
           'better-sqlite3 prepared statements into a file with the same schema and settings: per event one',
           'transaction that updates the case row and inserts the event row. The **CaseStore only** row replays',
           'precomputed engine results through `createCase`/`appendEvent` to separate store from engine cost.',
-          `The **batch** rows model a month-end push: ${batchSize} cases opened and each moved one step. The existing`,
-          'API can only do this one transaction per event; the prototype writes the same statements in one',
-          'transaction per batch. Every file lives in a temporary folder; samples alternate between contenders.',
+          `The **batch** rows model a month-end push: ${batchSize} cases opened and each moved one step. **Ours** runs`,
+          'CaseService on a store bound to one transaction by `CaseStore.inTransaction`, as the push-file import',
+          "does (without the import's savepoints and bookkeeping). The same batch is also measured with one",
+          'transaction per event, and as a lean prototype that runs the engine and writes only the rows the store',
+          'writes, in one transaction. Every file lives in a temporary folder; samples alternate between contenders.'
         ].join(' '),
         rows,
         checks,
         notes: [
-          `CaseStore inside an outer transaction fails with: "${probe}", so a batch cannot be built from the store as it is; it needs an API that takes a batch (or a transaction)`,
           `database sizes at the end: ours ${megabytes(databaseBytes(files.service))}, CaseStore only ${megabytes(databaseBytes(files.store))}, raw ${megabytes(databaseBytes(files.raw))}, batch prototype ${megabytes(databaseBytes(files.batch))}`,
         ],
         profiles,
@@ -161,14 +167,30 @@ async function writePathThroughStore(store: CaseStore, rows: PathRows): Promise<
   return 1 + rows.steps.length;
 }
 
-/** Pushes a month-end batch through the existing API: every case is opened and moved one step, each in its own transaction. */
-async function pushThroughService(service: CaseService, size: number): Promise<number> {
+/**
+ * Pushes a month-end batch in one transaction, as the push-file import does: CaseService runs on a store
+ * bound to the transaction, and every case is opened and moved one step. Returns the events written.
+ */
+async function pushInOneTransaction(store: CaseStore, size: number): Promise<number> {
+  await store.inTransaction(async (bound) => {
+    const service = new CaseService({ store: bound, clock: new ManualClock(BENCH_INSTANT), newId: uuidv7 });
+    await openAndAdvance(service, size);
+  });
+  return 2 * size;
+}
+
+/** Pushes the same batch with every event in its own transaction. Returns the events written. */
+async function pushOneTransactionPerEvent(service: CaseService, size: number): Promise<number> {
+  await openAndAdvance(service, size);
+  return 2 * size;
+}
+
+async function openAndAdvance(service: CaseService, size: number): Promise<void> {
   const step = MAINTAIN_START_MONTH_STEP;
   for (let i = 0; i < size; i++) {
     const created = await service.createCase({ processId: BACK_PAYMENT_PROCESS_ID, input: BACK_PAYMENT_INPUT }, EMPLOYER_ACTOR);
     await service.submitEvent(created.id, { type: step.type, data: step.data, expectedVersion: created.version, channel: step.channel }, step.actor);
   }
-  return 2 * size;
 }
 
 function megabytes(bytes: number): string {
