@@ -210,7 +210,7 @@ export class CaseStore {
         const current = await trx.selectFrom('cases').select('version').where('id', '=', caseId).executeTakeFirst();
         return { ok: false, reason: 'version-conflict', currentVersion: current?.version ?? null } as const;
       }
-      // head_hash still holds the previous head: only this statement's SET changed the row.
+      // head_hash is still the previous head: only this statement's SET changed the row.
       const stored = await this.#insertEvent(trx, caseId, expectedVersion + 1, claimed.head_hash, event);
       const caseRow = await trx
         .updateTable('cases')

@@ -40,7 +40,7 @@ export interface AppOptions {
   readonly access?: AppAccessOptions;
 }
 
-/** What route handlers share: the case service, the logger and request helpers. */
+/** Dependencies shared by route handlers: the case service, the logger and request helpers. */
 export interface RouteContext {
   readonly service: CaseService;
   readonly logger: Logger;
@@ -53,7 +53,7 @@ export interface RouteContext {
 
 /**
  * Builds the Hono app: the JSON API under /api and its OpenAPI document. Every expected rejection is a
- * `CaseError` written as the common error body; anything else is logged as a bug and answered with 500.
+ * `CaseError` written as the common error body; anything else is logged as a bug and returns 500.
  */
 export function createApp(options: AppOptions): OpenAPIHono {
   const app = new OpenAPIHono();

@@ -201,7 +201,7 @@ export class CaseService {
     return { items: items.map((item) => ({ ...item, context: maskPersonalData(item.context).value })), nextCursor: page.nextCursor };
   }
 
-  /** The case's events in order; `upToSeq` cuts the history at that event. */
+  /** Reads the case's events in order. With `upToSeq`, the history stops at that event. */
   async getHistory(caseId: string, upToSeq?: number): Promise<{ caseRow: CasesTable; definition: ProcessDefinition; events: CaseEventsTable[] }> {
     const caseRow = await this.#requireCase(caseId);
     return { caseRow, definition: this.#pinnedDefinition(caseRow), events: await this.#store.listEvents(caseId, upToSeq) };

@@ -7,7 +7,7 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** A clock that starts at `start` and then advances with real time (for demos and process tests). */
+/** Creates a clock that starts at `start` and then advances with real time, for demos and process tests. */
 export function offsetClock(start: Date, realClock: Clock = systemClock): Clock {
   const offsetMs = start.getTime() - realClock.now().getTime();
   return { now: () => new Date(realClock.now().getTime() + offsetMs) };
@@ -33,7 +33,7 @@ export class ManualClock implements Clock {
 /** Beijing is UTC+8 all year (China has no daylight saving time). */
 const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
 
-/** The business date of an instant: its calendar date in Beijing. */
+/** Returns the business date of an instant: its calendar date in Beijing. */
 export function beijingDateOf(instant: Date): IsoDate {
   return new Date(instant.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10) as IsoDate;
 }

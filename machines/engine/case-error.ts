@@ -1,14 +1,14 @@
 import type { LocalizedText } from '../localized-text.js';
 
 /**
- * How a rejection should be reported. The server maps each kind to one HTTP status:
+ * Category of a rejection, which decides how it is reported. The server maps each kind to one HTTP status:
  * bad-request 400, forbidden 403, not-found 404, conflict 409, unprocessable 422.
  */
 export type CaseErrorKind = 'bad-request' | 'forbidden' | 'not-found' | 'conflict' | 'unprocessable';
 
 /**
  * An expected rejection of a request against a case or process: a stable `code`, a message in both
- * languages that quotes the value involved and says what to do next, and the ids involved in `details`.
+ * languages that quotes the value involved and names the next step, and the ids involved in `details`.
  */
 export class CaseError extends Error {
   readonly code: string;

@@ -24,7 +24,7 @@ export function describeSchemaIssues(schema: z.ZodType, data: unknown, error: z.
   };
 }
 
-/** The issues of a failed parse, each with a message in both languages. */
+/** Lists the issues of a failed parse, each with a message in both languages. */
 export function listSchemaIssues(schema: z.ZodType, data: unknown, error: z.ZodError): SchemaIssue[] {
   const zhResult = schema.safeParse(data, { error: zhLocale.localeError as z.core.$ZodErrorMap });
   const zhIssues = zhResult.success ? [] : zhResult.error.issues;

@@ -45,7 +45,7 @@ const inputSchema = withCreditCodeConfirmation(
       fromPeriod: feePeriodSchema,
       toPeriod: feePeriodSchema,
       insurances: insurancesSchema,
-      /** The start month tax holds now, normally the month the person was added (增员当月). */
+      /** The start month tax has on record now, normally the month the person was added (增员当月). */
       startMonthAtTax: feePeriodSchema.optional(),
       confirmations: confirmationsSchema,
     })

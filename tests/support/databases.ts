@@ -7,7 +7,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import type { DatabaseDialect } from '../../db/connect.js';
 
-/** The dialects every store and API test runs on: SQLite always, PostgreSQL when a server is available. */
+/** Returns the dialects every store and API test runs on: SQLite always, PostgreSQL when a server is available. */
 export function testDialects(): DatabaseDialect[] {
   return inject('postgresUrl') ? ['sqlite', 'postgres'] : ['sqlite'];
 }
@@ -37,7 +37,7 @@ export async function createTestDatabase(dialect: DatabaseDialect): Promise<Test
   };
 }
 
-/** Every row of every table, ordered by primary key, to show that a rejected request changed nothing. */
+/** Reads every row of every table, ordered by primary key, to show that a rejected request changed nothing. */
 export async function dumpDatabase(database: TestDatabase): Promise<Record<string, unknown[]>> {
   const tables = ['cases', 'case_events', 'case_links'];
   const dump: Record<string, unknown[]> = {};

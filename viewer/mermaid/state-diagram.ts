@@ -40,7 +40,7 @@ export function renderStateDiagram(
   return `${lines.join('\n')}\n`;
 }
 
-/** The Mermaid node id of a state path: `s_` plus the path with every other character encoded. */
+/** Returns the Mermaid node id of a state path: `s_` plus the path with every other character encoded. */
 export function stateId(path: string): string {
   return `s_${path.replace(/[^A-Za-z0-9]/g, (char) => (char === '.' ? '__' : `_${char.codePointAt(0)?.toString(16)}_`))}`;
 }
