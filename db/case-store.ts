@@ -4,6 +4,7 @@ import { CASE_CHANGE_CHANNEL, CaseChangeEmitter } from './case-change.js';
 import type { CaseChange } from './case-change.js';
 import { dialectOf } from './dialect-of.js';
 import { GENESIS_HASH, hashEvent } from './hash-chain.js';
+import { advanceCase, insertCase, insertEvent, listLinks, selectCase } from './hot-path-sql.js';
 import { markTimerFired, replacePendingTimers } from './timer-store.js';
 import type { DesiredTimer } from './timer-store.js';
 import type { CaseEventsTable, CaseLinksTable, CasesTable, Database } from './schema.js';
@@ -89,7 +90,7 @@ export class CaseStore {
   }
 
   async getCase(id: string): Promise<CasesTable | undefined> {
-    return this.#db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
+    return selectCase(this.#db, id);
   }
 
   /** Lists cases newest first (ids are UUIDv7, so id order is creation order), a page at a time. */
@@ -127,12 +128,7 @@ export class CaseStore {
 
   /** Links in both directions: those this case made and those that point at it. */
   async listLinks(caseId: string): Promise<CaseLinksTable[]> {
-    return this.#db
-      .selectFrom('case_links')
-      .selectAll()
-      .where((eb) => eb.or([eb('from_case_id', '=', caseId), eb('to_case_id', '=', caseId)]))
-      .orderBy('created_at')
-      .execute();
+    return listLinks(this.#db, caseId);
   }
 
   /**
@@ -160,14 +156,15 @@ export class CaseStore {
   }
 
   /**
-   * Appends an event to a case in one transaction: the case row moves from `expectedVersion` to the next
-   * version, the event is chained to the previous head, and any linked cases are created with their links.
-   * Returns a version conflict, and writes nothing, when another writer moved the case first, and
-   * `timer-not-pending`, also writing nothing, when the timer the event fires was fired or cancelled first.
+   * Appends an event to a case in one transaction: the case row moves from `current.version` to the next
+   * version, the event is chained to `current.head_hash`, and any linked cases are created with their links.
+   * `current` is the row the caller read; the version guard makes its head hash the exact previous head,
+   * because version and head hash always change together. Returns a version conflict, and writes nothing,
+   * when another writer moved the case first, and `timer-not-pending`, also writing nothing, when the timer
+   * the event fires was fired or cancelled first.
    */
   async appendEvent(
-    caseId: string,
-    expectedVersion: number,
+    current: CasesTable,
     update: CaseUpdate,
     event: NewEvent,
     linked: readonly { readonly newCase: NewCase; readonly relation: string }[] = [],
@@ -175,7 +172,7 @@ export class CaseStore {
   ): Promise<AppendResult> {
     let result: AppendResult;
     try {
-      result = await this.#appendInTransaction(caseId, expectedVersion, update, event, linked, options);
+      result = await this.#appendInTransaction(current, update, event, linked, options);
     } catch (error) {
       if (error instanceof TimerNotPendingRollback && options.firedTimerId !== undefined) {
         return { ok: false, reason: 'timer-not-pending', timerId: options.firedTimerId };
@@ -190,34 +187,24 @@ export class CaseStore {
   }
 
   async #appendInTransaction(
-    caseId: string,
-    expectedVersion: number,
+    current: CasesTable,
     update: CaseUpdate,
     event: NewEvent,
     linked: readonly { readonly newCase: NewCase; readonly relation: string }[],
     options: AppendOptions,
   ): Promise<AppendResult> {
+    const caseId = current.id;
+    const version = current.version + 1;
+    const stored = buildEventRow(caseId, version, current.head_hash, event);
     return this.#transaction(async (trx) => {
       // The version check is the transaction's first statement and a write (see the class comment).
-      const claimed = await trx
-        .updateTable('cases')
-        .set({ ...update, version: expectedVersion + 1 })
-        .where('id', '=', caseId)
-        .where('version', '=', expectedVersion)
-        .returning(['head_hash'])
-        .executeTakeFirst();
+      const claimed = await advanceCase(trx, { ...update, id: caseId, version, head_hash: stored.hash }, current.version);
       if (!claimed) {
-        const current = await trx.selectFrom('cases').select('version').where('id', '=', caseId).executeTakeFirst();
-        return { ok: false, reason: 'version-conflict', currentVersion: current?.version ?? null } as const;
+        const found = await trx.selectFrom('cases').select('version').where('id', '=', caseId).executeTakeFirst();
+        return { ok: false, reason: 'version-conflict', currentVersion: found?.version ?? null } as const;
       }
-      // head_hash is still the previous head: only this statement's SET changed the row.
-      const stored = await this.#insertEvent(trx, caseId, expectedVersion + 1, claimed.head_hash, event);
-      const caseRow = await trx
-        .updateTable('cases')
-        .set({ head_hash: stored.hash })
-        .where('id', '=', caseId)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      await insertEvent(trx, stored);
+      const caseRow: CasesTable = { ...current, ...update, version, head_hash: stored.hash, sandbox_id: current.sandbox_id ?? null };
 
       if (options.firedTimerId !== undefined) {
         const fired = await markTimerFired(trx, options.firedTimerId, caseId, stored.id, update.updated_at);
@@ -256,8 +243,8 @@ export class CaseStore {
   async #insertCase(trx: Transaction<Database>, newCase: NewCase): Promise<{ caseRow: CasesTable; event: CaseEventsTable }> {
     const event = buildEventRow(newCase.row.id, 1, GENESIS_HASH, newCase.firstEvent);
     const caseRow: CasesTable = { ...newCase.row, sandbox_id: newCase.row.sandbox_id ?? null, version: 1, head_hash: event.hash };
-    await trx.insertInto('cases').values(caseRow).execute();
-    await trx.insertInto('case_events').values(event).execute();
+    await insertCase(trx, caseRow);
+    await insertEvent(trx, event);
     if (newCase.timers) {
       await replacePendingTimers(trx, { caseId: caseRow.id, sandboxId: caseRow.sandbox_id ?? null, now: caseRow.created_at }, newCase.timers, this.#newId);
     }
@@ -272,18 +259,6 @@ export class CaseStore {
   async #notify(trx: Transaction<Database>, change: CaseChange): Promise<void> {
     if (dialectOf(this.#db) !== 'postgres') return;
     await sql`select pg_notify(${CASE_CHANGE_CHANNEL}, ${JSON.stringify(change)})`.execute(trx);
-  }
-
-  async #insertEvent(
-    trx: Transaction<Database>,
-    caseId: string,
-    seq: number,
-    prevHash: string,
-    event: NewEvent,
-  ): Promise<CaseEventsTable> {
-    const row = buildEventRow(caseId, seq, prevHash, event);
-    await trx.insertInto('case_events').values(row).execute();
-    return row;
   }
 }
 

@@ -59,8 +59,43 @@ export function openDatabase(
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', location: path, close: () => db.destroy() };
+}
+
+/** Most prepared SQLite statements kept per connection; the write path and the reads use far fewer. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Wraps a better-sqlite3 connection so that Kysely reuses one prepared statement per SQL text. Kysely's
+ * SQLite driver prepares every query afresh, and compiling the SQL was a fifth of a write's time in the
+ * store benchmark (docs/benchmarks.md). Reuse is safe because Kysely holds the single connection for the
+ * whole of a query or stream, so a statement never runs twice at once. SQLite prepares a statement again
+ * by itself when the schema changes. The least recently used statement is dropped when the cache is full.
+ */
+export function withStatementCache(
+  sqlite: SqliteDatabase.Database,
+  size: number = STATEMENT_CACHE_SIZE,
+): { prepare(sql: string): SqliteDatabase.Statement; close(): void } {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    prepare(sql: string): SqliteDatabase.Statement {
+      let statement = statements.get(sql);
+      if (statement) {
+        // Move it to the end, the most recently used position of the Map's insertion order.
+        statements.delete(sql);
+      } else {
+        statement = sqlite.prepare(sql);
+        if (statements.size >= size) statements.delete(statements.keys().next().value as string);
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+    close(): void {
+      statements.clear();
+      sqlite.close();
+    },
+  };
 }
 
 function openPostgres(url: string, poolSize: number, onConnectionError?: (error: Error) => void): DatabaseConnection {

@@ -1,16 +1,16 @@
 import type { Snapshot } from 'xstate';
-import { applyEvent, listAllowedEventsOf, startCase, titleOfStates } from '../machines/engine/apply-event.js';
+import { applyEvent, listAllowedEvents, listAllowedEventsOf, startCase, titleOfStates } from '../machines/engine/apply-event.js';
 import type { AllowedEvent, EngineStep, LinkedCaseRequest } from '../machines/engine/apply-event.js';
 import { CaseError } from '../machines/engine/case-error.js';
 import type { ProcessDefinition } from '../machines/engine/process-definition.js';
 import { getLatestProcess, getProcessVersion } from '../machines/catalogue.js';
 import type { LocalizedText } from '../machines/localized-text.js';
 import type { Channel, Party } from '../machines/policy/parties.js';
-import type { CaseFilter, CaseStore, NewCase, NewEvent } from '../db/case-store.js';
+import type { AppendResult, CaseFilter, CaseStore, NewCase, NewEvent } from '../db/case-store.js';
 import type { ChainVerdict } from '../db/hash-chain.js';
 import { verifyChain } from '../db/hash-chain.js';
 import { hashCanonical } from '../db/canonical-json.js';
-import type { CaseEventsTable, CasesTable } from '../db/schema.js';
+import type { CaseEventsTable, CaseLinksTable, CasesTable } from '../db/schema.js';
 import { SandboxStore } from '../db/sandbox-store.js';
 import type { IsoDate } from '../machines/policy/iso-date.js';
 import { describeChange, planTimers } from './case-timers.js';
@@ -26,6 +26,32 @@ export interface Actor {
   readonly id: string;
   readonly role: 'employer' | 'caseworker' | 'trainer' | 'system';
   readonly party: Party;
+}
+
+/** Where the service finds process definitions; the product's catalogue unless a test passes its own. */
+export interface ProcessLookup {
+  getLatestProcess(id: string): ProcessDefinition | undefined;
+  getProcessVersion(id: string, version: number): ProcessDefinition | undefined;
+}
+
+const CATALOGUE: ProcessLookup = { getLatestProcess, getProcessVersion };
+
+type AppendedEvent = Extract<AppendResult, { ok: true }>;
+
+/** What opens a case: see `CaseService.createCase`. */
+export interface CaseRequest {
+  readonly processId: string;
+  readonly input: unknown;
+  readonly demo?: boolean;
+  readonly sandboxId?: string | undefined;
+  readonly idempotencyKey?: string;
+}
+
+export interface SubmitOptions {
+  /** The timer that sends the event (see `CaseService.submitEvent`). */
+  readonly firedTimerId?: string;
+  /** The case row the caller has just read, to be used instead of reading it again. */
+  readonly knownRow?: CasesTable;
 }
 
 export interface EventSubmission {
@@ -83,8 +109,10 @@ export class CaseService {
   readonly #clock: Clock;
   readonly #newId: () => string;
   readonly #sandboxes: SandboxStore;
+  readonly #processes: ProcessLookup;
 
-  constructor(options: { store: CaseStore; clock: Clock; newId: () => string }) {
+  constructor(options: { store: CaseStore; clock: Clock; newId: () => string; processes?: ProcessLookup }) {
+    this.#processes = options.processes ?? CATALOGUE;
     this.#store = options.store;
     this.#clock = options.clock;
     this.#newId = options.newId;
@@ -97,12 +125,22 @@ export class CaseService {
    * (404) for an unknown sandbox. `idempotencyKey` is only recorded on the creation event, where an import
    * stores its file hash and row number. A repeated call with the same key still opens a new case.
    */
-  async createCase(
-    request: { processId: string; input: unknown; demo?: boolean; sandboxId?: string | undefined; idempotencyKey?: string },
-    actor: Actor,
-    channel: Channel = 'api',
-  ): Promise<CaseView> {
-    const definition = getLatestProcess(request.processId);
+  async createCase(request: CaseRequest, actor: Actor, channel: Channel = 'api'): Promise<CaseView> {
+    const created = await this.#create(request, actor, channel);
+    // A case opened here has no links yet: only a case it opens later, or its origin, links to it.
+    return this.#toView(created.caseRow, created.definition, { context: created.context, allowedEvents: created.allowedEvents, links: [] });
+  }
+
+  /**
+   * `createCase` without the response view, for batch callers such as the push-file import that only need
+   * the stored row. The checks and the writes are the same.
+   */
+  async createCaseRecord(request: CaseRequest, actor: Actor, channel: Channel = 'api'): Promise<CasesTable> {
+    return (await this.#create(request, actor, channel)).caseRow;
+  }
+
+  async #create(request: CaseRequest, actor: Actor, channel: Channel) {
+    const definition = this.#processes.getLatestProcess(request.processId);
     if (!definition) throw processNotFound(request.processId);
 
     const sandboxId = request.sandboxId ?? null;
@@ -111,32 +149,80 @@ export class CaseService {
     const result = startCase(definition, request.input, { party: actor.party, channel, businessDate });
     if (!result.ok) throw result.error;
 
-    const newCase = this.#buildNewCase(definition, result.step, actor, channel, now, request.demo ?? false, { businessDate, sandboxId }, request.idempotencyKey);
+    const allowedEvents = listAllowedEvents(definition, result.step.machineAfter, businessDate);
+    const placement = { businessDate, sandboxId };
+    const newCase = this.#buildNewCase(definition, result.step, allowedEvents, actor, channel, now, request.demo ?? false, placement, request.idempotencyKey);
     const { caseRow } = await this.#store.createCase(newCase);
-    return this.#toView(caseRow, definition);
+    return { caseRow, definition, context: result.step.context, allowedEvents };
   }
 
   /**
    * Applies an event to a case. With an idempotency key, a repeat of the same submission returns the stored
    * event without writing, and a different submission under the same key is rejected. `firedTimerId`
    * names the timer that sends the event: the event's transaction marks it fired, and the event is
-   * rejected with `TIMER_NOT_PENDING` (409) when the timer was fired or cancelled first.
+   * rejected with `TIMER_NOT_PENDING` (409) when the timer was fired or cancelled first. `knownRow` is the
+   * case row the caller has just read (the access check does), which saves reading it again; the version
+   * guard of the write still catches any change since.
    */
   async submitEvent(
     caseId: string,
     submission: EventSubmission,
     actor: Actor,
     idempotencyKey?: string,
-    options: { readonly firedTimerId?: string } = {},
+    options: SubmitOptions = {},
   ): Promise<EventResult> {
-    const caseRow = await this.#requireCase(caseId);
+    const submitted = await this.#submit(caseId, submission, actor, idempotencyKey, options);
+    if ('replay' in submitted) return submitted.replay;
+    const { appended, definition, context, allowedEvents } = submitted;
+    const linkedCases = await Promise.all(
+      appended.linkedCases.map((row) => this.#toView(row, this.#pinnedDefinition(row))),
+    );
+    return {
+      case: await this.#toView(appended.caseRow, definition, { context, allowedEvents }),
+      event: appended.event,
+      replayed: false,
+      linkedCases,
+    };
+  }
+
+  /**
+   * `submitEvent` without response views, for batch callers such as the push-file import: returns the
+   * case row after the event (the current row for a replayed submission) and the stored event.
+   */
+  async submitEventRecord(
+    caseId: string,
+    submission: EventSubmission,
+    actor: Actor,
+    idempotencyKey?: string,
+    options: SubmitOptions = {},
+  ): Promise<{ readonly caseRow: CasesTable; readonly event: CaseEventsTable; readonly replayed: boolean }> {
+    const submitted = await this.#submit(caseId, submission, actor, idempotencyKey, options);
+    if ('replay' in submitted) {
+      return { caseRow: await this.#requireCase(caseId), event: submitted.replay.event, replayed: true };
+    }
+    return { caseRow: submitted.appended.caseRow, event: submitted.appended.event, replayed: false };
+  }
+
+  async #submit(
+    caseId: string,
+    submission: EventSubmission,
+    actor: Actor,
+    idempotencyKey: string | undefined,
+    options: SubmitOptions,
+  ): Promise<
+    | { readonly replay: EventResult }
+    | { readonly appended: AppendedEvent; readonly definition: ProcessDefinition; readonly context: unknown; readonly allowedEvents: readonly AllowedEvent[] }
+  > {
+    let caseRow = options.knownRow?.id === caseId ? options.knownRow : await this.#requireCase(caseId);
     const definition = this.#pinnedDefinition(caseRow);
     const requestHash = hashSubmission(submission);
 
     if (idempotencyKey !== undefined) {
       const replay = await this.#findReplay(caseRow, idempotencyKey, requestHash, definition);
-      if (replay) return replay;
+      if (replay) return { replay };
     }
+    // A row the caller read earlier may be older than the submission; read it again before calling it stale.
+    if (submission.expectedVersion !== caseRow.version && caseRow === options.knownRow) caseRow = await this.#requireCase(caseId);
     if (submission.expectedVersion !== caseRow.version) throw versionConflict(caseId, submission.expectedVersion, caseRow.version);
 
     const now = this.#clock.now();
@@ -152,18 +238,21 @@ export class CaseService {
 
     const step = result.step;
     const channel = submission.channel ?? definition.events[submission.type]?.channels?.[0] ?? 'api';
+    const origin = caseRow;
     const linked = step.linkedCaseRequests.map((request) => ({
-      newCase: this.#buildLinkedCase(request, caseRow, now, businessDate),
+      newCase: this.#buildLinkedCase(request, origin, now, businessDate),
       relation: request.relation,
     }));
+    const allowedEvents = listAllowedEvents(definition, step.machineAfter, businessDate);
+    const allowedBefore = step.machineBefore ? listAllowedEvents(definition, step.machineBefore, businessDate) : [];
     const appended = await this.#store.appendEvent(
-      caseId,
-      submission.expectedVersion,
+      caseRow,
       { state: step.stateAfter.join(','), status: step.status, snapshot: JSON.stringify(step.persistedSnapshot), updated_at: now.toISOString() },
       this.#buildEvent(submission.type, step, actor, channel, now, businessDate, { idempotencyKey, requestHash }),
       linked,
       {
-        timers: planTimers(definition, step),
+        // Without declared timers a case never has pending ones, so the store need not look for them.
+        ...(definition.timers ? { timers: planTimers(definition, step) } : {}),
         ...(options.firedTimerId !== undefined ? { firedTimerId: options.firedTimerId } : {}),
         change: describeChange(
           definition,
@@ -171,8 +260,7 @@ export class CaseService {
           step,
           submission.type,
           now.toISOString(),
-          businessDate,
-          JSON.parse(caseRow.snapshot) as Snapshot<unknown>,
+          { after: allowedEvents, before: allowedBefore },
         ),
       },
     );
@@ -180,13 +268,10 @@ export class CaseService {
     if (!appended.ok) {
       // A concurrent writer won. If it was the same submission under the same key, report its result.
       const replay = idempotencyKey !== undefined ? await this.#findReplay(caseRow, idempotencyKey, requestHash, definition) : undefined;
-      if (replay) return replay;
+      if (replay) return { replay };
       throw versionConflict(caseId, submission.expectedVersion, appended.currentVersion);
     }
-    const linkedCases = await Promise.all(
-      appended.linkedCases.map((row) => this.#toView(row, this.#pinnedDefinition(row))),
-    );
-    return { case: await this.#toView(appended.caseRow, definition), event: appended.event, replayed: false, linkedCases };
+    return { appended, definition, context: step.context, allowedEvents };
   }
 
   async getCase(caseId: string): Promise<CaseView> {
@@ -196,7 +281,7 @@ export class CaseService {
 
   async listCases(filter: CaseFilter, limit: number, after?: string): Promise<{ items: CaseView[]; nextCursor: string | null }> {
     const page = await this.#store.listCases(filter, limit, after);
-    const items = await Promise.all(page.items.map((row) => this.#toView(row, this.#pinnedDefinition(row), false)));
+    const items = await Promise.all(page.items.map((row) => this.#toView(row, this.#pinnedDefinition(row), { links: [] })));
     // Lists never show names or ID numbers in full; only the case page may (see server/auth/access-table.ts).
     return { items: items.map((item) => ({ ...item, context: maskPersonalData(item.context).value })), nextCursor: page.nextCursor };
   }
@@ -227,7 +312,7 @@ export class CaseService {
 
   /** The machine version the case started with; a missing version is a deployment fault, not a user error. */
   #pinnedDefinition(caseRow: CasesTable): ProcessDefinition {
-    const definition = getProcessVersion(caseRow.process_id, caseRow.process_version);
+    const definition = this.#processes.getProcessVersion(caseRow.process_id, caseRow.process_version);
     if (!definition) {
       throw new Error(`Case ${caseRow.id} is pinned to ${caseRow.process_id} v${caseRow.process_version}, which this build does not contain`);
     }
@@ -268,6 +353,7 @@ export class CaseService {
   #buildNewCase(
     definition: ProcessDefinition,
     step: EngineStep,
+    allowedEvents: readonly AllowedEvent[],
     actor: Actor,
     channel: Channel,
     now: Date,
@@ -296,23 +382,26 @@ export class CaseService {
         sandbox_id: placement.sandboxId,
       },
       firstEvent: this.#buildEvent('CASE_CREATED', step, actor, channel, now, placement.businessDate, { idempotencyKey }),
-      timers: planTimers(definition, step),
-      change: describeChange(definition, { caseId: id, version: 1, sandboxId: placement.sandboxId }, step, 'CASE_CREATED', timestamp, placement.businessDate),
+      ...(definition.timers ? { timers: planTimers(definition, step) } : {}),
+      change: describeChange(definition, { caseId: id, version: 1, sandboxId: placement.sandboxId }, step, 'CASE_CREATED', timestamp, { after: allowedEvents }),
     };
   }
 
-  /** Starts a linked case that a machine asked for; its input comes from the machine, so a failure is a bug. */
+  /**
+   * Starts a linked case that a machine requested. Its input comes from the machine, so a rejection points
+   * at a faulty process definition. It raises `LINKED_CASE_REJECTED` (422) with the linked process and the
+   * reason, and the requesting event is not written.
+   */
   #buildLinkedCase(request: LinkedCaseRequest, origin: CasesTable, now: Date, businessDate: IsoDate): NewCase {
-    const definition = getLatestProcess(request.processId);
+    const definition = this.#processes.getLatestProcess(request.processId);
     if (!definition) throw new Error(`Case ${origin.id} asked for unknown process ${request.processId}`);
     const result = startCase(definition, request.input, { party: 'system', channel: 'system', businessDate });
-    if (!result.ok) {
-      throw new Error(`Case ${origin.id} opened ${request.processId} with invalid input: ${result.error.code} ${result.error.message}`);
-    }
+    if (!result.ok) throw linkedCaseRejected(origin.id, definition, result.error);
     const systemActor: Actor = { id: `system:linked-from:${origin.id}`, role: 'system', party: 'system' };
     // A linked case stays in its origin's sandbox, so training never opens real cases.
     const placement = { businessDate, sandboxId: origin.sandbox_id ?? null };
-    return this.#buildNewCase(definition, result.step, systemActor, 'system', now, origin.demo === 1, placement);
+    const allowedEvents = listAllowedEvents(definition, result.step.machineAfter, businessDate);
+    return this.#buildNewCase(definition, result.step, allowedEvents, systemActor, 'system', now, origin.demo === 1, placement);
   }
 
   #buildEvent(
@@ -342,10 +431,22 @@ export class CaseService {
     };
   }
 
-  async #toView(caseRow: CasesTable, definition: ProcessDefinition, withLinks = true): Promise<CaseView> {
-    const snapshot = JSON.parse(caseRow.snapshot) as Snapshot<unknown> & { context?: unknown };
+  /**
+   * Builds the response view of a case row. `known` holds parts the caller has already computed for this
+   * version (a write has the context and allowed events at hand), so that they are not derived again from
+   * the stored snapshot; with `links: []` the links are not read.
+   */
+  async #toView(
+    caseRow: CasesTable,
+    definition: ProcessDefinition,
+    known: { readonly context?: unknown; readonly allowedEvents?: readonly AllowedEvent[]; readonly links?: readonly CaseLinksTable[] } = {},
+  ): Promise<CaseView> {
+    const snapshot = known.context !== undefined && known.allowedEvents !== undefined ? undefined : (JSON.parse(caseRow.snapshot) as Snapshot<unknown> & { context?: unknown });
     const state = caseRow.state.split(',');
-    const links = withLinks ? await this.#store.listLinks(caseRow.id) : [];
+    const links = known.links ?? (await this.#store.listLinks(caseRow.id));
+    const allowedEvents =
+      known.allowedEvents ??
+      listAllowedEventsOf(definition, snapshot as Snapshot<unknown>, await this.#businessDateOf(caseRow.sandbox_id ?? null, this.#clock.now()));
     return {
       id: caseRow.id,
       processId: caseRow.process_id,
@@ -360,10 +461,10 @@ export class CaseService {
       version: caseRow.version,
       demo: caseRow.demo === 1,
       sandboxId: caseRow.sandbox_id ?? null,
-      context: snapshot.context ?? null,
+      context: (known.context !== undefined ? known.context : snapshot?.context) ?? null,
       createdAt: caseRow.created_at,
       updatedAt: caseRow.updated_at,
-      allowedEvents: listAllowedEventsOf(definition, snapshot, await this.#businessDateOf(caseRow.sandbox_id ?? null, this.#clock.now())),
+      allowedEvents,
       links: links.map((link) =>
         link.from_case_id === caseRow.id
           ? { caseId: link.to_case_id, relation: link.relation, direction: 'outgoing' as const }
@@ -400,6 +501,18 @@ export function sandboxNotFound(sandboxId: string): CaseError {
     'not-found',
     { zh: `找不到培训沙箱“${sandboxId}”，请检查沙箱编号。`, en: `Sandbox "${sandboxId}" was not found; check the sandbox id.` },
     { sandboxId },
+  );
+}
+
+function linkedCaseRejected(caseId: string, linked: ProcessDefinition, error: CaseError): CaseError {
+  return new CaseError(
+    'LINKED_CASE_REJECTED',
+    'unprocessable',
+    {
+      zh: `本事件需要同时开立关联案件“${linked.title.zh}”，但该流程拒绝了立案信息，本事件未写入：${error.localized.zh}`,
+      en: `This event must open a linked "${linked.title.en}" case, but that process rejected its input, so the event was not written: ${error.localized.en}`,
+    },
+    { caseId, linkedProcessId: linked.id, linkedError: { code: error.code, ...error.details } },
   );
 }
 

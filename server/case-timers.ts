@@ -1,6 +1,4 @@
-import type { Snapshot } from 'xstate';
-import { listAllowedEventsOf } from '../machines/engine/apply-event.js';
-import type { EngineStep } from '../machines/engine/apply-event.js';
+import type { AllowedEvent, EngineStep } from '../machines/engine/apply-event.js';
 import type { ProcessDefinition, TimerSpec } from '../machines/engine/process-definition.js';
 import type { IsoDate } from '../machines/policy/iso-date.js';
 import type { CaseChange } from '../db/case-change.js';
@@ -40,7 +38,7 @@ export function startOfBeijingDay(date: IsoDate): string {
 
 /**
  * Builds the live-update message of a committed step: ids, state and event type, no personal data.
- * `previousSnapshot` is the case's snapshot before the event, absent for a new case.
+ * `allowed` holds the events the case accepts after the step and, except for a new case, before it.
  */
 export function describeChange(
   definition: ProcessDefinition,
@@ -48,8 +46,7 @@ export function describeChange(
   step: EngineStep,
   eventType: string,
   occurredAt: string,
-  businessDate: IsoDate,
-  previousSnapshot?: Snapshot<unknown>,
+  allowed: { readonly after: readonly AllowedEvent[]; readonly before?: readonly AllowedEvent[] },
 ): CaseChange {
   return {
     caseId: target.caseId,
@@ -58,15 +55,14 @@ export function describeChange(
     state: step.stateAfter,
     status: step.status,
     eventType,
-    awaitingParties: listAwaitingParties(definition, step.persistedSnapshot, businessDate),
-    previouslyAwaitingParties: previousSnapshot ? listAwaitingParties(definition, previousSnapshot, businessDate) : [],
+    awaitingParties: listAwaitingParties(allowed.after),
+    previouslyAwaitingParties: allowed.before ? listAwaitingParties(allowed.before) : [],
     sandboxId: target.sandboxId,
     occurredAt,
   };
 }
 
-function listAwaitingParties(definition: ProcessDefinition, snapshot: Snapshot<unknown>, businessDate: IsoDate): string[] {
-  const allowed = listAllowedEventsOf(definition, snapshot, businessDate);
+function listAwaitingParties(allowed: readonly AllowedEvent[]): string[] {
   const parties = new Set(allowed.flatMap((event) => event.parties).filter((party) => party !== 'system'));
   return [...parties].sort();
 }

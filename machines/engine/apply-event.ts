@@ -49,6 +49,12 @@ export interface EngineStep {
   readonly context: unknown;
   readonly linkedCaseRequests: readonly LinkedCaseRequest[];
   readonly inspection: InspectionRecord;
+  /**
+   * The machine snapshots before (null for a case start) and after the step, for `listAllowedEvents`
+   * without restoring the persisted snapshot again. Not for persisting: use `persistedSnapshot`.
+   */
+  readonly machineBefore: AnyMachineSnapshot | null;
+  readonly machineAfter: AnyMachineSnapshot;
 }
 
 export type EngineResult = { readonly ok: true; readonly step: EngineStep } | { readonly ok: false; readonly error: CaseError };
@@ -98,7 +104,7 @@ export function startCase(definition: ProcessDefinition, rawInput: unknown, meta
   actor.stop();
   return {
     ok: true,
-    step: finishStep(definition, parsed.data, null, snapshot, persisted, emitted, inspection),
+    step: finishStep(definition, parsed.data, null, snapshot as AnyMachineSnapshot, persisted, emitted, inspection),
   };
 }
 
@@ -226,7 +232,7 @@ export function applyEvent(
     step: finishStep(
       definition,
       parsed.data,
-      stateValueToPaths(before.value),
+      before,
       after,
       persisted,
       restored.emitted,
@@ -325,7 +331,7 @@ function stripMachineId(definition: ProcessDefinition, id: string): string {
 function finishStep(
   definition: ProcessDefinition,
   data: unknown,
-  stateBefore: readonly string[] | null,
+  before: AnyMachineSnapshot | null,
   after: AnyMachineSnapshot,
   persistedSnapshot: Snapshot<unknown>,
   linkedCaseRequests: readonly LinkedCaseRequest[],
@@ -334,12 +340,14 @@ function finishStep(
   return {
     data,
     persistedSnapshot,
-    stateBefore,
+    stateBefore: before ? stateValueToPaths(before.value) : null,
     stateAfter: stateValueToPaths(after.value),
     status: after.status === 'done' ? 'done' : 'active',
     context: after.context,
     linkedCaseRequests,
     inspection,
+    machineBefore: before,
+    machineAfter: after,
   };
 }
 

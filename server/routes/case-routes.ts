@@ -137,7 +137,7 @@ export function registerCaseRoutes(app: OpenAPIHono, context: RouteContext): voi
     const definition = caseRow ? getProcessVersion(caseRow.process_id, caseRow.process_version) : undefined;
     const sender = decideEventSender(grant.events ?? 'as-employer', principal, body.type, definition?.events[body.type], body.channel);
     const actor = actorOf(principal, sender.party);
-    const result = await service.submitEvent(c.req.param('id'), { ...body, channel: sender.channel }, actor, idempotencyKey);
+    const result = await service.submitEvent(c.req.param('id'), { ...body, channel: sender.channel }, actor, idempotencyKey, caseRow ? { knownRow: caseRow } : {});
     context.logger.info(
       { caseId: result.case.id, eventType: result.event.type, seq: result.event.seq, replayed: result.replayed, actor: actor.id },
       'event applied',
