@@ -5,7 +5,7 @@ import type { CaseChange } from './case-change.js';
 import { dialectOf } from './dialect-of.js';
 import { GENESIS_HASH, hashEvent } from './hash-chain.js';
 import { advanceCase, insertCase, insertEvent, listLinks, selectCase } from './hot-path-sql.js';
-import { markTimerFired, replacePendingTimers } from './timer-store.js';
+import { insertTimers, markTimerFired, replacePendingTimers } from './timer-store.js';
 import type { DesiredTimer } from './timer-store.js';
 import type { CaseEventsTable, CaseLinksTable, CasesTable, Database } from './schema.js';
 
@@ -246,7 +246,8 @@ export class CaseStore {
     await insertCase(trx, caseRow);
     await insertEvent(trx, event);
     if (newCase.timers) {
-      await replacePendingTimers(trx, { caseId: caseRow.id, sandboxId: caseRow.sandbox_id ?? null, now: caseRow.created_at }, newCase.timers, this.#newId);
+      // A new case has no timers yet, so there are none to replace.
+      await insertTimers(trx, { caseId: caseRow.id, sandboxId: caseRow.sandbox_id ?? null, now: caseRow.created_at }, newCase.timers, this.#newId);
     }
     if (newCase.change) await this.#notify(trx, newCase.change);
     return { caseRow, event };

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { CasesTable, Database } from './schema.js';
 
 /** Month-end push files imported so far (migration 0004). */
 export interface ImportsTable {
@@ -39,6 +39,19 @@ export interface ImportTables {
 }
 
 export type ImportDatabase = Database & ImportTables;
+
+/** An open monthly-report case, as the import checks and feeds it with pushed headcounts. */
+export interface OpenMonthlyReportRow {
+  readonly id: string;
+  readonly version: number;
+  readonly processVersion: number;
+  readonly state: string;
+  readonly snapshot: string;
+}
+
+function toOpenMonthlyReport(row: Pick<CasesTable, 'id' | 'version' | 'process_version' | 'state' | 'snapshot'>): OpenMonthlyReportRow {
+  return { id: row.id, version: Number(row.version), processVersion: Number(row.process_version), state: row.state, snapshot: row.snapshot };
+}
 
 /** Reads and writes the import bookkeeping tables, on the database or inside a case store's transaction. */
 export class ImportStore {
@@ -93,13 +106,10 @@ export class ImportStore {
     return new Set(rows.map((row) => Number(row.row_number)));
   }
 
-  async countAppliedRows(sha256: string): Promise<number> {
-    const row = await this.#db
-      .selectFrom('import_rows')
-      .select((eb) => eb.fn.countAll<string | number>().as('count'))
-      .where('sha256', '=', sha256)
-      .executeTakeFirstOrThrow();
-    return Number(row.count);
+  /** Lists every row number of the file applied so far. */
+  async listAllAppliedRows(sha256: string): Promise<Set<number>> {
+    const rows = await this.#db.selectFrom('import_rows').select('row_number').where('sha256', '=', sha256).execute();
+    return new Set(rows.map((row) => Number(row.row_number)));
   }
 
   async recordAppliedRow(row: ImportRowsTable): Promise<void> {
@@ -120,6 +130,55 @@ export class ImportStore {
       for (const row of rows) insured.add(`${row.employer_code}|${row.person_id_number ?? ''}`);
     }
     return insured;
+  }
+
+  /** Lists the id of an employer-registration case of each given employer that has one (the newest when several). */
+  async listRegisteredEmployers(employerCodes: readonly string[]): Promise<Map<string, string>> {
+    const registered = new Map<string, string>();
+    for (let start = 0; start < employerCodes.length; start += 500) {
+      const rows = await this.#db
+        .selectFrom('cases')
+        .select(['id', 'employer_code'])
+        .where('process_id', '=', 'employer-registration')
+        .where('employer_code', 'in', employerCodes.slice(start, start + 500))
+        .where('sandbox_id', 'is', null)
+        .execute();
+      for (const row of rows) {
+        const known = registered.get(row.employer_code);
+        if (known === undefined || row.id > known) registered.set(row.employer_code, row.id);
+      }
+    }
+    return registered;
+  }
+
+  /** Lists the active monthly-report cases of the given employers by "employer|fee period", the newest when several. */
+  async listOpenMonthlyReports(employerCodes: readonly string[]): Promise<Map<string, OpenMonthlyReportRow>> {
+    const reports = new Map<string, OpenMonthlyReportRow>();
+    for (let start = 0; start < employerCodes.length; start += 500) {
+      const rows = await this.#openMonthlyReports().where('employer_code', 'in', employerCodes.slice(start, start + 500)).execute();
+      for (const row of rows) {
+        const key = `${row.employer_code}|${row.fee_period_from}`;
+        const known = reports.get(key);
+        if (known === undefined || row.id > known.id) reports.set(key, toOpenMonthlyReport(row));
+      }
+    }
+    return reports;
+  }
+
+  /** Finds the newest active monthly-report case of an employer for a fee period, if any. */
+  async findOpenMonthlyReport(employerCode: string, feePeriod: string): Promise<OpenMonthlyReportRow | undefined> {
+    const rows = await this.#openMonthlyReports().where('employer_code', '=', employerCode).where('fee_period_from', '=', feePeriod).execute();
+    const newest = rows.reduce<(typeof rows)[number] | undefined>((found, row) => (found === undefined || row.id > found.id ? row : found), undefined);
+    return newest && toOpenMonthlyReport(newest);
+  }
+
+  #openMonthlyReports() {
+    return this.#db
+      .selectFrom('cases')
+      .select(['id', 'version', 'process_version', 'state', 'snapshot', 'employer_code', 'fee_period_from'])
+      .where('process_id', '=', 'monthly-report')
+      .where('status', '=', 'active')
+      .where('sandbox_id', 'is', null);
   }
 
   /** Finds the newest active personal-data-change case of a person at an employer, if any. */

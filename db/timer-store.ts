@@ -49,8 +49,21 @@ export async function replacePendingTimers(
       .execute();
   }
 
+  await insertTimers(trx, target, desired.filter((timer) => !unchangedKeys.has(timer.key)), newId);
+}
+
+/**
+ * Inserts pending timers for a case inside the caller's transaction, without looking at its other timers.
+ * Use it for a case created in the same transaction, which cannot have any yet; otherwise use
+ * `replacePendingTimers`.
+ */
+export async function insertTimers(
+  trx: Transaction<Database>,
+  target: { readonly caseId: string; readonly sandboxId: string | null; readonly now: string },
+  desired: readonly DesiredTimer[],
+  newId: () => string,
+): Promise<void> {
   for (const timer of desired) {
-    if (unchangedKeys.has(timer.key)) continue;
     await trx
       .insertInto('case_timers')
       .values({

@@ -1,42 +1,53 @@
-import type { z } from 'zod';
-import { getLatestProcess } from '../../machines/catalogue.js';
-import { listSchemaIssues } from '../../machines/engine/schema-issues.js';
-import type { LocalizedText } from '../../machines/localized-text.js';
-import { compareFeePeriods, feePeriodOfDate, formatFeePeriodZh, HANDOVER_FEE_PERIOD, invalidFeePeriodText, isFeePeriod } from '../../machines/policy/fee-period.js';
+import { compareFeePeriods, feePeriodOfDate, formatFeePeriodZh, HANDOVER_FEE_PERIOD } from '../../machines/policy/fee-period.js';
 import type { FeePeriod } from '../../machines/policy/fee-period.js';
 import { validateCreditCode, validateResidentId } from '../../machines/policy/identifiers.js';
 import type { IsoDate } from '../../machines/policy/iso-date.js';
-import { INSURANCE_TITLES, INSURANCES } from '../../machines/policy/parties.js';
-import type { Insurance } from '../../machines/policy/parties.js';
+import { getLatestProcess } from '../../machines/catalogue.js';
 import { ID_TYPE_TITLES, ID_TYPES } from '../../machines/processes/personal-data-change.js';
 import type { IdType } from '../../machines/processes/personal-data-change.js';
 import { LABOUR_CONTRACT_KINDS } from '../../machines/processes/personnel-addition.js';
 import { TERMINATION_REASON_TITLES, TERMINATION_REASONS } from '../../machines/processes/personnel-termination.js';
-import { columnTitle } from './push-file-columns.js';
-import type { ColumnKey } from './push-file-columns.js';
+import { checkSchema, checkWith, issue, normaliseDate, parseInsurances, parseMonth } from './cell-checks.js';
+import type { CommonCells, Report, RowIssue } from './cell-checks.js';
+import { planEmployerRow } from './plan-employer-row.js';
+import { planHeadcountRow } from './plan-headcount-row.js';
+import type { OpenMonthlyReport } from './plan-headcount-row.js';
+import { CHANGE_TYPES, changeTypeOf, changeTypeTitle } from './push-file-columns.js';
+import type { ChangeType, ColumnKey } from './push-file-columns.js';
 import type { PushFileRow } from './read-push-file.js';
 
-/** One problem of one row: the row number as a spreadsheet shows it, the column (null for the whole row), a code and the reason. */
-export interface RowIssue {
-  readonly rowNumber: number;
-  readonly column: ColumnKey | null;
-  readonly columnTitle: LocalizedText | null;
-  readonly code: string;
-  readonly message: LocalizedText;
-}
+export type { RowIssue } from './cell-checks.js';
 
-/** The plan of a valid row: the case to open, then optionally an event to send it (see docs/import-format.md). */
+/** The processes whose cases an import opens or advances. */
+export type ImportedProcessId = 'personnel-addition' | 'personnel-termination' | 'personal-data-change' | 'employer-registration' | 'monthly-report';
+
+/**
+ * How a planned row reaches its case. `new-case` opens one. `open-change-case` sends the row's event to the
+ * person's open personal-data-change case and opens one first when there is none. `open-monthly-report`
+ * sends it to the open monthly report of the employer and fee period, which must exist.
+ */
+export type RowTarget = 'new-case' | 'open-change-case' | 'open-monthly-report';
+
+/** The plan of a valid row: the case to open or advance, and the event to send it (see docs/import-format.md). */
 export interface PlannedRow {
   readonly rowNumber: number;
   readonly changeType: ChangeType;
-  readonly processId: 'personnel-addition' | 'personnel-termination' | 'personal-data-change';
+  readonly processId: ImportedProcessId;
+  /** The input of the case the row opens; for a headcount row, the employer and fee period of the monthly report it feeds. */
   readonly input: Record<string, unknown>;
-  /** The party whose push the row comes from: medical when the row lists only medical insurance, else hr. */
+  /** The party whose push the row comes from: medical for a medical-only row, else hr. */
   readonly party: 'hr' | 'medical';
-  /** For a change: the side's change event, sent to the person's open change case or to a new one. */
-  readonly event?: { readonly type: 'HR_CHANGE_RECORDED' | 'MEDICAL_CHANGE_RECORDED'; readonly data: Record<string, unknown> };
+  readonly target: RowTarget;
+  /**
+   * For a change, the side's change event. For a headcount, the push event that the monthly report accepted
+   * when the file was checked. The real run chooses that event again from the case's state at that time.
+   */
+  readonly event?: { readonly type: string; readonly data: Record<string, unknown> };
   readonly employerCode: string;
-  readonly personIdNumber: string;
+  /** The person's ID number; null for employer and headcount rows. */
+  readonly personIdNumber: string | null;
+  /** Rows with the same key are duplicates, and every one after the first is a bad row. */
+  readonly duplicateKey: string;
 }
 
 export interface ImportPlan {
@@ -44,8 +55,15 @@ export interface ImportPlan {
   readonly issues: readonly RowIssue[];
 }
 
-export const CHANGE_TYPES = { 增加: 'addition', 减少: 'termination', 变更: 'change' } as const;
-export type ChangeType = (typeof CHANGE_TYPES)[keyof typeof CHANGE_TYPES];
+/** Database reads of the checks, for the employers named in the file. */
+export interface ImportLookups {
+  /** "employer|ID number" of every personnel-addition case of the given employers. */
+  insuredPeople(employerCodes: readonly string[]): Promise<ReadonlySet<string>>;
+  /** The id of an employer-registration case of each given employer that has one. */
+  registeredEmployers(employerCodes: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  /** The open monthly-report cases of the given employers, by "employer|fee period". */
+  openMonthlyReports(employerCodes: readonly string[]): Promise<ReadonlyMap<string, OpenMonthlyReport>>;
+}
 
 const CONTRACT_KIND_BY_TITLE: Readonly<Record<string, (typeof LABOUR_CONTRACT_KINDS)[number]>> = {
   固定期限: 'fixed-term',
@@ -53,36 +71,38 @@ const CONTRACT_KIND_BY_TITLE: Readonly<Record<string, (typeof LABOUR_CONTRACT_KI
   以完成一定工作任务为期限: 'task-based',
 };
 
-/** A lookup of insured people: "employer|ID number" of every personnel-addition case of the given employers. */
-export type InsuredLookup = (employerCodes: readonly string[]) => Promise<ReadonlySet<string>>;
-
 /**
  * Checks every row of a push file and plans what each valid row does, changing nothing. A row is bad
  * when a cell is invalid, such as a bad check character, an unknown insurance or a change month outside
- * 2023-12 to the current month. It is also bad when the process's own schema rejects it, or when the same
- * person appears twice with the same change type (and, for changes, the same side). Last, a termination
- * is bad for a person with no personnel-addition case at that employer and no addition earlier in the file.
+ * 2023-12 to the current month. It is also bad when the process's own schema rejects it. A row that
+ * repeats an earlier valid row is bad too: the same person with the same change type (and, for changes,
+ * the same side), the same employer registered twice, or one side's headcount of one monthly report twice.
+ * Last, the database decides three checks: a termination needs a personnel-addition case at that employer
+ * (or an addition earlier in the file), an employer registration needs the employer to have none yet,
+ * and a headcount needs an open monthly report that accepts the side's push. The last two skip the rows
+ * in `appliedBefore` (rows an earlier run of the same file applied), because those rows caused the state
+ * they would find.
  */
-export async function planImport(rows: readonly PushFileRow[], today: IsoDate, insuredPeople: InsuredLookup): Promise<ImportPlan> {
+export async function planImport(rows: readonly PushFileRow[], today: IsoDate, appliedBefore: ReadonlySet<number>, lookups: ImportLookups): Promise<ImportPlan> {
   const issues: RowIssue[] = [];
   const planned: PlannedRow[] = [];
-  const firstRowOfPerson = new Map<string, number>();
+  const firstRowOfKey = new Map<string, number>();
   const currentMonth = feePeriodOfDate(today);
 
-  const employers = [...new Set(rows.map((row) => row.cells.employerCode ?? ''))];
-  const insured = new Set(await insuredPeople(employers));
+  const insured = new Set(await lookups.insuredPeople([...new Set(rows.map((row) => row.cells.employerCode ?? ''))]));
+  const registeringEmployers = employersWithRowsOf(rows, 'employer-registration');
+  const registered = registeringEmployers.length > 0 ? await lookups.registeredEmployers(registeringEmployers) : new Map<string, string>();
+  const reportingEmployers = employersWithRowsOf(rows, 'headcount');
+  const monthlyReports = reportingEmployers.length > 0 ? await lookups.openMonthlyReports(reportingEmployers) : new Map<string, OpenMonthlyReport>();
 
   for (const row of rows) {
     const rowIssues: RowIssue[] = [];
-    const plan = planRow(row, currentMonth, rowIssues);
+    const plan = planRow(row, { currentMonth, today, registered, monthlyReports, appliedBefore }, rowIssues);
     if (plan) {
-      const firstRow = firstRowOfPerson.get(personKeyOf(plan));
+      const firstRow = firstRowOfKey.get(plan.duplicateKey);
       if (firstRow !== undefined) {
-        rowIssues.push(issue(row.rowNumber, 'idNumber', 'DUPLICATE_PERSON', {
-          zh: `同一人员在本文件中重复出现：第 ${firstRow} 行已有同一单位、同一证件号码的“${changeTypeTitle(plan.changeType)}”记录。`,
-          en: `The same person appears twice in this file: row ${firstRow} already has a ${plan.changeType} row for this employer and ID number.`,
-        }));
-      } else if (plan.changeType === 'termination' && !insured.has(`${plan.employerCode}|${plan.personIdNumber}`)) {
+        rowIssues.push(duplicateIssue(plan, firstRow));
+      } else if (plan.changeType === 'termination' && !insured.has(`${plan.employerCode}|${plan.personIdNumber ?? ''}`)) {
         rowIssues.push(issue(row.rowNumber, 'idNumber', 'PERSON_NOT_INSURED', {
           zh: '该人员在本单位没有参保登记（增员）记录，本文件前面的行也没有为其增员，不能减员。请核对单位代码和证件号码。',
           en: 'This person has no personnel addition at this employer, and no earlier row of this file adds them, so they cannot be terminated. Check the employer code and the ID number.',
@@ -94,28 +114,61 @@ export async function planImport(rows: readonly PushFileRow[], today: IsoDate, i
       issues.push(...rowIssues);
       continue;
     }
-    firstRowOfPerson.set(personKeyOf(plan), row.rowNumber);
-    if (plan.changeType === 'addition') insured.add(`${plan.employerCode}|${plan.personIdNumber}`);
+    firstRowOfKey.set(plan.duplicateKey, row.rowNumber);
+    if (plan.changeType === 'addition') insured.add(`${plan.employerCode}|${plan.personIdNumber ?? ''}`);
     planned.push(plan);
   }
   return { planned, issues };
 }
 
-/** Duplicates share employer, ID number and change type, and for a change also the side (hr or medical). */
-function personKeyOf(plan: PlannedRow): string {
-  return `${plan.employerCode}|${plan.personIdNumber}|${plan.changeType}${plan.event ? `|${plan.party}` : ''}`;
+/** Returns the upper-cased employer codes of the rows with this change type, each once. */
+function employersWithRowsOf(rows: readonly PushFileRow[], changeType: ChangeType): string[] {
+  const codes = new Set<string>();
+  for (const row of rows) {
+    if (changeTypeOf(row.cells.changeType ?? '') === changeType) codes.add((row.cells.employerCode ?? '').toUpperCase());
+  }
+  return [...codes];
 }
 
-function planRow(row: PushFileRow, currentMonth: FeePeriod, issues: RowIssue[]): PlannedRow | undefined {
+function duplicateIssue(plan: PlannedRow, firstRow: number): RowIssue {
+  if (plan.changeType === 'employer-registration') {
+    return issue(plan.rowNumber, 'employerCode', 'DUPLICATE_EMPLOYER', {
+      zh: `同一单位在本文件中重复登记：第 ${firstRow} 行已有该统一社会信用代码的“单位登记”记录。`,
+      en: `The same employer is registered twice in this file: row ${firstRow} already has an employer registration row for this unified social credit code.`,
+    });
+  }
+  if (plan.changeType === 'headcount') {
+    const side = plan.party === 'hr' ? { zh: '人社（三险）', en: 'hr (three insurances)' } : { zh: '医保（医疗）', en: 'medical' };
+    return issue(plan.rowNumber, null, 'DUPLICATE_HEADCOUNT', {
+      zh: `同一月报的人数在本文件中重复出现：第 ${firstRow} 行已有该单位、该费款所属期${side.zh}的“人数”记录。`,
+      en: `The same headcount appears twice in this file: row ${firstRow} already has the ${side.en} headcount of this employer and fee period.`,
+    });
+  }
+  return issue(plan.rowNumber, 'idNumber', 'DUPLICATE_PERSON', {
+    zh: `同一人员在本文件中重复出现：第 ${firstRow} 行已有同一单位、同一证件号码的“${changeTypeTitle(plan.changeType)}”记录。`,
+    en: `The same person appears twice in this file: row ${firstRow} already has a ${plan.changeType} row for this employer and ID number.`,
+  });
+}
+
+interface RowContext {
+  readonly currentMonth: FeePeriod;
+  readonly today: IsoDate;
+  readonly registered: ReadonlyMap<string, string>;
+  readonly monthlyReports: ReadonlyMap<string, OpenMonthlyReport>;
+  readonly appliedBefore: ReadonlySet<number>;
+}
+
+/** Checks the cells every row has, then the columns of the row's change type. */
+function planRow(row: PushFileRow, context: RowContext, issues: RowIssue[]): PlannedRow | undefined {
   const cells = row.cells;
-  const at = (column: ColumnKey, code: string, message: LocalizedText) => issues.push(issue(row.rowNumber, column, code, message));
+  const at: Report = (column, code, message) => issues.push(issue(row.rowNumber, column, code, message));
 
   const changeTypeText = cells.changeType ?? '';
-  const changeType = (CHANGE_TYPES as Record<string, ChangeType>)[changeTypeText];
+  const changeType = changeTypeOf(changeTypeText);
   if (changeType === undefined) {
     at('changeType', 'UNKNOWN_CHANGE_TYPE', {
-      zh: `变动类型“${changeTypeText}”无效：应为 增加、减少 或 变更。`,
-      en: `Invalid change type "${changeTypeText}": expected 增加 (addition), 减少 (termination) or 变更 (change).`,
+      zh: `变动类型“${changeTypeText}”无效：应为 ${Object.keys(CHANGE_TYPES).join('、')} 之一。`,
+      en: `Invalid change type "${changeTypeText}": expected 增加 (addition), 减少 (termination), 变更 (change), 单位登记 (employer registration) or 人数 (headcount).`,
     });
   }
 
@@ -123,22 +176,44 @@ function planRow(row: PushFileRow, currentMonth: FeePeriod, issues: RowIssue[]):
   const creditCheck = validateCreditCode(employerCode);
   if (!creditCheck.ok) at('employerCode', creditCheck.code, creditCheck.message);
 
+  const changeMonth = parseMonth(cells.changeMonth ?? '', 'changeMonth', at);
+  if (changeMonth !== undefined && (compareFeePeriods(changeMonth, HANDOVER_FEE_PERIOD) < 0 || compareFeePeriods(changeMonth, context.currentMonth) > 0)) {
+    at('changeMonth', 'CHANGE_MONTH_OUT_OF_RANGE', {
+      zh: `变动年月 ${formatFeePeriodZh(changeMonth)} 超出范围：月末推送税务的变动应在 ${formatFeePeriodZh(HANDOVER_FEE_PERIOD)} 至本月（${formatFeePeriodZh(context.currentMonth)}）之间。`,
+      en: `The change month ${changeMonth} is out of range: changes pushed to tax at month end must fall from ${HANDOVER_FEE_PERIOD} to the current month, ${context.currentMonth}.`,
+    });
+  }
+
+  const common = { employerCode, changeMonth };
+  const appliedBefore = context.appliedBefore.has(row.rowNumber);
+  if (changeType === 'employer-registration') return planEmployerRow(row, common, appliedBefore ? new Map() : context.registered, issues);
+  if (changeType === 'headcount') return planHeadcountRow(row, common, appliedBefore ? 'applied-before' : context.monthlyReports, context.today, issues);
+  return planPersonRow(row, changeType, common, issues);
+}
+
+/** Plans an addition, a termination or a change; with an unknown change type, only reports the person's cells. */
+function planPersonRow(row: PushFileRow, changeType: ChangeType | undefined, common: CommonCells, issues: RowIssue[]): PlannedRow | undefined {
+  const cells = row.cells;
+  const at: Report = (column, code, message) => issues.push(issue(row.rowNumber, column, code, message));
+  const { employerCode, changeMonth } = common;
+
   const idType = parseIdType(cells.idType ?? '', 'idType', at);
   const idNumber = parseIdNumber(cells.idNumber ?? '', idType, 'idNumber', at);
   const insurances = parseInsurances(cells.insurances ?? '', at);
-  const changeMonth = parseMonth(cells.changeMonth ?? '', 'changeMonth', at);
-  if (changeMonth !== undefined && (compareFeePeriods(changeMonth, HANDOVER_FEE_PERIOD) < 0 || compareFeePeriods(changeMonth, currentMonth) > 0)) {
-    at('changeMonth', 'CHANGE_MONTH_OUT_OF_RANGE', {
-      zh: `变动年月 ${formatFeePeriodZh(changeMonth)} 超出范围：月末推送税务的变动应在 ${formatFeePeriodZh(HANDOVER_FEE_PERIOD)} 至本月（${formatFeePeriodZh(currentMonth)}）之间。`,
-      en: `The change month ${changeMonth} is out of range: changes pushed to tax at month end must fall from ${HANDOVER_FEE_PERIOD} to the current month, ${currentMonth}.`,
-    });
-  }
   if (issues.length > 0 || changeType === undefined || idType === undefined || idNumber === undefined || insurances === undefined || changeMonth === undefined) {
     return undefined;
   }
 
   const party = insurances.every((insurance) => insurance === 'medical') ? 'medical' : 'hr';
-  const base = { rowNumber: row.rowNumber, changeType, party, employerCode, personIdNumber: idNumber } as const;
+  const base = {
+    rowNumber: row.rowNumber,
+    changeType,
+    party,
+    employerCode,
+    personIdNumber: idNumber,
+    target: 'new-case',
+    duplicateKey: `${employerCode}|${idNumber}|${changeType}`,
+  } as const;
   const name = cells.name ?? '';
 
   if (changeType === 'addition') {
@@ -193,7 +268,7 @@ function planRow(row: PushFileRow, currentMonth: FeePeriod, issues: RowIssue[]):
   const type = party === 'hr' ? 'HR_CHANGE_RECORDED' : 'MEDICAL_CHANGE_RECORDED';
   const eventSchema = getLatestProcess('personal-data-change')?.events[type]?.schema;
   if (eventSchema && !checkWith(eventSchema, data, row.rowNumber, CHANGE_EVENT_PATHS, issues)) return undefined;
-  return { ...base, processId: 'personal-data-change', input, event: { type, data } };
+  return { ...base, target: 'open-change-case', duplicateKey: `${base.duplicateKey}|${party}`, processId: 'personal-data-change', input, event: { type, data } };
 }
 
 /** Columns of the input fields each process's schema may reject, by dotted path. */
@@ -230,27 +305,6 @@ const CHANGE_EVENT_PATHS: Readonly<Record<string, ColumnKey>> = {
   month: 'changeMonth',
 };
 
-function checkSchema(processId: string, input: unknown, rowNumber: number, paths: Readonly<Record<string, ColumnKey>>, issues: RowIssue[]): boolean {
-  const definition = getLatestProcess(processId);
-  if (!definition) throw new Error(`The catalogue has no process ${processId}`);
-  return checkWith(definition.inputSchema, input, rowNumber, paths, issues);
-}
-
-function checkWith(schema: z.ZodType, data: unknown, rowNumber: number, paths: Readonly<Record<string, ColumnKey>>, issues: RowIssue[]): boolean {
-  const parsed = schema.safeParse(data);
-  if (parsed.success) return true;
-  for (const schemaIssue of listSchemaIssues(schema, data, parsed.error)) {
-    issues.push(issue(rowNumber, paths[schemaIssue.path] ?? null, `INPUT_INVALID:${schemaIssue.path || 'row'}`, schemaIssue.message));
-  }
-  return false;
-}
-
-function issue(rowNumber: number, column: ColumnKey | null, code: string, message: LocalizedText): RowIssue {
-  return { rowNumber, column, columnTitle: column === null ? null : columnTitle(column), code, message };
-}
-
-type Report = (column: ColumnKey, code: string, message: LocalizedText) => void;
-
 function parseIdType(text: string, column: ColumnKey, at: Report): IdType | undefined {
   if (text === '') return 'resident-id';
   const idType = ID_TYPES.find((candidate) => ID_TYPE_TITLES[candidate].zh === text || candidate === text);
@@ -271,48 +325,4 @@ function parseIdNumber(text: string, idType: IdType | undefined, column: ColumnK
     return undefined;
   }
   return check.value;
-}
-
-/** Insurance names as offices write them: the full title, or without 保险, separated by 、 , ， ; ； or spaces. */
-function parseInsurances(text: string, at: Report): Insurance[] | undefined {
-  const names = text.split(/[、,，;；\s]+/).filter((name) => name !== '');
-  const insurances: Insurance[] = [];
-  for (const name of names) {
-    const insurance = INSURANCES.find((candidate) => {
-      const title = INSURANCE_TITLES[candidate].zh;
-      return name === title || name === title.replace(/保险.*$/, '') || name === `${title.replace(/保险.*$/, '')}保险` || name === candidate;
-    });
-    if (insurance === undefined) {
-      at('insurances', 'UNKNOWN_INSURANCE', {
-        zh: `险种“${name}”无效：应为 养老、失业、工伤、医疗 之一（可带“保险”二字），多个险种以顿号或逗号分隔。`,
-        en: `Unknown insurance "${name}": expected 养老 (pension), 失业 (unemployment), 工伤 (work injury) or 医疗 (medical), optionally followed by 保险, separated by 、 or commas.`,
-      });
-      return undefined;
-    }
-    if (!insurances.includes(insurance)) insurances.push(insurance);
-  }
-  if (insurances.length === 0) {
-    at('insurances', 'MISSING_INSURANCE', { zh: '险种不能为空。', en: 'The insurances must not be empty.' });
-    return undefined;
-  }
-  return insurances;
-}
-
-/** Reads `YYYY-MM`, `YYYYMM` or `YYYY/MM` as a fee period. */
-function parseMonth(text: string, column: ColumnKey, at: Report): FeePeriod | undefined {
-  const compact = /^(\d{4})(\d{2})$/.exec(text);
-  const normalised = compact ? `${compact[1]}-${compact[2]}` : text.replace('/', '-');
-  if (isFeePeriod(normalised)) return normalised;
-  at(column, 'INVALID_MONTH', invalidFeePeriodText(text));
-  return undefined;
-}
-
-/** Reads `YYYY-MM-DD`, `YYYYMMDD` or `YYYY/MM/DD` as an ISO date text; the schema checks the date itself. */
-function normaliseDate(text: string): string {
-  const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
-  return compact ? `${compact[1]}-${compact[2]}-${compact[3]}` : text.replaceAll('/', '-');
-}
-
-function changeTypeTitle(changeType: ChangeType): string {
-  return Object.entries(CHANGE_TYPES).find(([, value]) => value === changeType)?.[0] ?? changeType;
 }

@@ -21,12 +21,55 @@ export const PUSH_FILE_COLUMNS = [
   { key: 'newName', header: '新姓名', en: 'New name (changes)', aliases: [] },
   { key: 'newIdType', header: '新证件类型', en: 'New ID type (changes)', aliases: [] },
   { key: 'newIdNumber', header: '新证件号码', en: 'New ID number (changes)', aliases: [] },
+  { key: 'employerName', header: '单位名称', en: 'Employer name (employer registrations)', aliases: ['单位全称'] },
+  { key: 'openedOn', header: '开户日期', en: 'Date the social insurance account was opened (employer registrations)', aliases: ['单位开户日期'] },
+  { key: 'workInjuryRiskClass', header: '工伤风险类别', en: 'Work-injury risk class, 1 to 8 (employer registrations)', aliases: ['行业风险类别'] },
+  { key: 'accountKind', header: '单位户类型', en: 'Account kind (employer registrations)', aliases: ['户类型'] },
+  { key: 'needsFirstMonthBackPayment', header: '开户当月补缴', en: 'Back-payments for new staff in the first month (employer registrations)', aliases: ['当月需补缴'] },
+  { key: 'pensionHeadcount', header: '养老人数', en: 'Pension headcount (headcounts)', aliases: ['养老保险人数'] },
+  { key: 'unemploymentHeadcount', header: '失业人数', en: 'Unemployment headcount (headcounts)', aliases: ['失业保险人数'] },
+  { key: 'workInjuryHeadcount', header: '工伤人数', en: 'Work-injury headcount (headcounts)', aliases: ['工伤保险人数'] },
+  { key: 'medicalHeadcount', header: '医疗人数', en: 'Medical headcount (headcounts)', aliases: ['医疗保险人数'] },
 ] as const;
 
 export type ColumnKey = (typeof PUSH_FILE_COLUMNS)[number]['key'];
 
+/** The values of the 变动类型 column and the kind of row each one makes. */
+export const CHANGE_TYPES = {
+  增加: 'addition',
+  减少: 'termination',
+  变更: 'change',
+  单位登记: 'employer-registration',
+  人数: 'headcount',
+} as const;
+export type ChangeType = (typeof CHANGE_TYPES)[keyof typeof CHANGE_TYPES];
+
 /** Columns every push file must have, whatever its rows' change types. */
-export const REQUIRED_COLUMNS: readonly ColumnKey[] = ['employerCode', 'name', 'idNumber', 'changeType', 'insurances', 'changeMonth'];
+export const REQUIRED_COLUMNS: readonly ColumnKey[] = ['employerCode', 'changeType', 'changeMonth'];
+
+const PERSON_COLUMNS: readonly ColumnKey[] = ['name', 'idNumber', 'insurances'];
+
+/**
+ * Further columns a push file must have when any of its rows has this change type. A headcount row needs
+ * only the headcount columns of its own side, so the row check reports a missing one instead.
+ */
+export const COLUMNS_BY_CHANGE_TYPE: Readonly<Record<ChangeType, readonly ColumnKey[]>> = {
+  addition: PERSON_COLUMNS,
+  termination: PERSON_COLUMNS,
+  change: PERSON_COLUMNS,
+  'employer-registration': ['employerName', 'openedOn', 'workInjuryRiskClass', 'insurances'],
+  headcount: [],
+};
+
+/** Returns the kind of row a 变动类型 value makes; undefined for an unknown value. */
+export function changeTypeOf(text: string): ChangeType | undefined {
+  return Object.hasOwn(CHANGE_TYPES, text) ? (CHANGE_TYPES as Readonly<Record<string, ChangeType>>)[text] : undefined;
+}
+
+/** Returns the 变动类型 value of a kind of row, such as 增加 for `addition`. */
+export function changeTypeTitle(changeType: ChangeType): string {
+  return Object.entries(CHANGE_TYPES).find(([, value]) => value === changeType)?.[0] ?? changeType;
+}
 
 const COLUMN_BY_HEADER = new Map<string, ColumnKey>(
   PUSH_FILE_COLUMNS.flatMap((column) => [column.header, ...column.aliases].map((header) => [header, column.key] as const)),

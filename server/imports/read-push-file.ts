@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import type { LocalizedText } from '../../machines/localized-text.js';
-import { columnOfHeader, REQUIRED_COLUMNS, columnTitle } from './push-file-columns.js';
+import { changeTypeOf, columnOfHeader, COLUMNS_BY_CHANGE_TYPE, REQUIRED_COLUMNS, columnTitle } from './push-file-columns.js';
 import type { ColumnKey } from './push-file-columns.js';
 
 /** One data row of a push file; `rowNumber` counts from 1 at the header row, as a spreadsheet shows it. */
@@ -39,7 +39,8 @@ export function formatOf(nameOrContentType: string): PushFileFormat {
 /**
  * Reads a push file: a UTF-8 CSV (RFC 4180 quoting, optional byte-order mark) or the first worksheet of
  * an .xlsx workbook. Every cell is read as text, so ID numbers never pass through a number. Throws
- * `PushFileError` when the header row lacks a required column.
+ * `PushFileError` when the header row lacks a column that every file needs, or one that the change
+ * types of its rows need (姓名 for person rows, 单位名称 for employer rows, for example).
  */
 export async function readPushFile(bytes: Uint8Array, format: PushFileFormat): Promise<PushFile> {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
@@ -50,13 +51,7 @@ export async function readPushFile(bytes: Uint8Array, format: PushFileFormat): P
   }
 
   const keys = headerRow.map((header) => columnOfHeader(header));
-  const missing = REQUIRED_COLUMNS.filter((key) => !keys.includes(key));
-  if (missing.length > 0) {
-    throw new PushFileError({
-      zh: `第 1 行缺少必需的列：${missing.map((key) => columnTitle(key).zh).join('、')}。`,
-      en: `Row 1 lacks required columns: ${missing.map((key) => `${columnTitle(key).zh} (${columnTitle(key).en})`).join(', ')}.`,
-    });
-  }
+  throwOnMissingColumns(keys, REQUIRED_COLUMNS);
 
   const rows: PushFileRow[] = [];
   dataRows.forEach((values, index) => {
@@ -67,8 +62,21 @@ export async function readPushFile(bytes: Uint8Array, format: PushFileFormat): P
     });
     rows.push({ rowNumber: index + 2, cells });
   });
+
+  const changeTypes = new Set(rows.map((row) => changeTypeOf(row.cells.changeType ?? '')));
+  const neededByRows = [...changeTypes].flatMap((changeType) => (changeType === undefined ? [] : COLUMNS_BY_CHANGE_TYPE[changeType]));
+  throwOnMissingColumns(keys, [...new Set(neededByRows)]);
   const ignoredHeaders = headerRow.filter((header, column) => keys[column] === undefined && header.trim() !== '');
   return { sha256, rows, ignoredHeaders };
+}
+
+function throwOnMissingColumns(keys: readonly (ColumnKey | undefined)[], required: readonly ColumnKey[]): void {
+  const missing = required.filter((key) => !keys.includes(key));
+  if (missing.length === 0) return;
+  throw new PushFileError({
+    zh: `第 1 行缺少必需的列：${missing.map((key) => columnTitle(key).zh).join('、')}。`,
+    en: `Row 1 lacks required columns: ${missing.map((key) => `${columnTitle(key).zh} (${columnTitle(key).en})`).join(', ')}.`,
+  });
 }
 
 /** Splits CSV text into rows of fields: commas, CRLF or LF line ends, double quotes with `""` escapes. */

@@ -12,6 +12,25 @@ export function residentIdOf(index: number): string {
   return `${body}${CHECK_CHARACTERS[sum % 11]}`;
 }
 
+const CREDIT_CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const CREDIT_CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/**
+ * Builds a unified social credit code (GB 32100) of a Beijing enterprise with a correct check character;
+ * `index` below 10^9 gives distinct codes.
+ */
+export function creditCodeOf(index: number): string {
+  const body = `911101${String(index).padStart(9, '0')}00`.slice(0, 17);
+  const sum = [...body].reduce((total, character, position) => total + (CREDIT_CODE_WEIGHTS[position] ?? 0) * CREDIT_CODE_ALPHABET.indexOf(character), 0);
+  return `${body}${CREDIT_CODE_ALPHABET[(31 - (sum % 31)) % 31]}`;
+}
+
+/** Returns the code with its check character replaced by a wrong one. */
+export function withWrongCheckCharacter(code: string): string {
+  const last = code.slice(-1);
+  return `${code.slice(0, 17)}${last === '0' ? '1' : '0'}`;
+}
+
 /** Returns the month before the current Beijing month as YYYY-MM, which is always an accepted change month. */
 export function lastMonth(now = new Date()): string {
   const beijing = new Date(now.getTime() + 8 * 3_600_000);
