@@ -11,11 +11,13 @@ import { caseListScale } from './suites/case-list-scale.js';
 import { engineOverhead } from './suites/engine-overhead.js';
 import { historyScale } from './suites/history-scale.js';
 import { httpLoad } from './suites/http-load.js';
+import { importThroughput } from './suites/import-throughput.js';
 import { memory } from './suites/memory.js';
+import { pageLoad } from './suites/page-load.js';
 import { storeThroughput } from './suites/store-throughput.js';
 
 /** Every benchmark in the order a full run takes them. */
-const BENCHMARKS: readonly Benchmark[] = [engineOverhead, storeThroughput, bpmnPeer, httpLoad, historyScale, caseListScale, memory];
+const BENCHMARKS: readonly Benchmark[] = [engineOverhead, storeThroughput, importThroughput, bpmnPeer, httpLoad, historyScale, caseListScale, pageLoad, memory];
 
 const REPORT_PATH = new URL('../docs/benchmarks.md', import.meta.url);
 

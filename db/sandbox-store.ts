@@ -20,6 +20,29 @@ export class SandboxStore {
     return row;
   }
 
+  /**
+   * Creates a sandbox in place of an earlier one, in one transaction: the new sandbox is inserted and the
+   * replaced sandbox is deleted with its cases, their events, links and timers. Returns the number of
+   * cases deleted, or null (and changes nothing) when the replaced sandbox does not exist.
+   * Rows that only name a case id without a foreign key, such as the personal-data access log, are kept.
+   * Checkpoints leave sandbox cases out (server/audit/checkpoints.ts), so deleting them breaks none.
+   */
+  async replaceSandbox(row: SandboxesTable, replacedId: string): Promise<{ readonly deletedCases: number } | null> {
+    return this.#db.transaction().execute(async (trx) => {
+      const replaced = await trx.selectFrom('sandboxes').select('id').where('id', '=', replacedId).executeTakeFirst();
+      if (!replaced) return null;
+      await trx.insertInto('sandboxes').values(row).execute();
+
+      const caseIds = trx.selectFrom('cases').select('id').where('sandbox_id', '=', replacedId);
+      await trx.deleteFrom('case_timers').where((eb) => eb.or([eb('sandbox_id', '=', replacedId), eb('case_id', 'in', caseIds)])).execute();
+      await trx.deleteFrom('case_links').where((eb) => eb.or([eb('from_case_id', 'in', caseIds), eb('to_case_id', 'in', caseIds)])).execute();
+      await trx.deleteFrom('case_events').where('case_id', 'in', caseIds).execute();
+      const deleted = await trx.deleteFrom('cases').where('sandbox_id', '=', replacedId).executeTakeFirst();
+      await trx.deleteFrom('sandboxes').where('id', '=', replacedId).execute();
+      return { deletedCases: Number(deleted.numDeletedRows) };
+    });
+  }
+
   async getSandbox(id: string): Promise<SandboxesTable | undefined> {
     return this.#db.selectFrom('sandboxes').selectAll().where('id', '=', id).executeTakeFirst();
   }

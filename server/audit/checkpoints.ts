@@ -99,11 +99,19 @@ export class CheckpointService {
     return this.#key !== null;
   }
 
-  /** Signs the current head of every chain and stores the checkpoint; returns the document. */
+  /**
+   * Signs the current head of every real case's chain and stores the checkpoint; returns the document.
+   * Training sandbox cases are left out, because a trainer may delete them with their sandbox.
+   */
   async create(trigger: 'schedule' | 'request' | 'cli', createdBy: string): Promise<CheckpointDocument> {
     const key = this.#requireKey();
     // One statement, so the heads come from one consistent view of the database.
-    const rows = await this.#db.selectFrom('cases').select(['id', 'version', 'head_hash']).orderBy('id').execute();
+    const rows = await this.#db
+      .selectFrom('cases')
+      .select(['id', 'version', 'head_hash'])
+      .where('sandbox_id', 'is', null)
+      .orderBy('id')
+      .execute();
     const unsigned = {
       format: CHECKPOINT_FORMAT,
       id: this.#newId(),
@@ -169,7 +177,7 @@ export class CheckpointService {
       if (problem) problems.push(problem);
     }
     const listed = new Set(document.heads.map((head) => head.caseId));
-    const current = await this.#db.selectFrom('cases').select('id').execute();
+    const current = await this.#db.selectFrom('cases').select('id').where('sandbox_id', 'is', null).execute();
 
     return {
       checkpointId: document.id,

@@ -24,6 +24,10 @@ const createSandboxBodySchema = z
   .object({
     name: z.string().min(1).max(100).openapi({ example: '2025年10月申报期培训' }),
     simulatedDate: isoDateSchema,
+    replacesSandboxId: z.string().min(1).max(64).optional().openapi({
+      description:
+        'A sandbox to delete, with its cases, when this one is created: the trainer page passes its current sandbox when it starts over or steps back, so replays leave no sandboxes behind.',
+    }),
   })
   .strict()
   .openapi('CreateSandboxRequest');
@@ -67,20 +71,35 @@ export function registerSandboxRoutes(app: OpenAPIHono, context: RouteContext, o
   app.openAPIRegistry.registerPath({
     method: 'post',
     path: '/api/sandboxes',
-    summary: 'Create a training sandbox with a simulated business date',
+    summary: 'Create a training sandbox with a simulated business date, optionally replacing (deleting) an earlier one',
     request: { body: { content: { 'application/json': { schema: createSandboxBodySchema } } } },
-    responses: { 201: { description: 'The sandbox', content: { 'application/json': { schema: sandboxSchema } } }, 400: errorResponse('Invalid request') },
+    responses: {
+      201: { description: 'The sandbox', content: { 'application/json': { schema: sandboxSchema } } },
+      400: errorResponse('Invalid request'),
+      404: errorResponse('The sandbox to replace does not exist; nothing was created'),
+    },
   });
   app.post('/api/sandboxes', async (c) => {
     const body = await context.readJson(c, createSandboxBodySchema);
-    const sandbox = await sandboxes.createSandbox({
+    const row: SandboxesTable = {
       id: options.newId(),
       name: body.name,
       simulated_date: body.simulatedDate,
       created_at: options.clock.now().toISOString(),
-    });
-    context.logger.info({ sandboxId: sandbox.id, simulatedDate: sandbox.simulated_date }, 'sandbox created');
-    return c.json(toView(sandbox), 201);
+    };
+    if (body.replacesSandboxId === undefined) {
+      await sandboxes.createSandbox(row);
+      context.logger.info({ sandboxId: row.id, simulatedDate: row.simulated_date }, 'sandbox created');
+      return c.json(toView(row), 201);
+    }
+
+    const replaced = await sandboxes.replaceSandbox(row, body.replacesSandboxId);
+    if (!replaced) throw sandboxNotFound(body.replacesSandboxId);
+    context.logger.info(
+      { sandboxId: row.id, simulatedDate: row.simulated_date, replacedSandboxId: body.replacesSandboxId, deletedCases: replaced.deletedCases },
+      'sandbox created in place of an earlier one',
+    );
+    return c.json(toView(row), 201);
   });
 
   app.openAPIRegistry.registerPath({

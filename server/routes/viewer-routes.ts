@@ -5,6 +5,10 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { getLatestProcess, listLatestProcesses } from '../../machines/catalogue.js';
 import { CalendarYearMissingError, isWorkingDay } from '../../machines/policy/calendar.js';
+import { declarationWindow } from '../../machines/policy/declaration-window.js';
+import { addMonths } from '../../machines/policy/fee-period.js';
+import type { FeePeriod } from '../../machines/policy/fee-period.js';
+import { DECLARATION_WINDOW_OPTIONS } from '../../machines/processes/deadline-records.js';
 import type { IsoDate } from '../../machines/policy/iso-date.js';
 import { pickLanguage } from '../../viewer/i18n/messages.js';
 import { AuditPage } from '../../viewer/pages/audit-page.js';
@@ -30,6 +34,12 @@ const LANGUAGE_COOKIE_SECONDS = 365 * 24 * 60 * 60;
 
 /** Days of working-day data sent to the worklist, on each side of the business date. */
 const WORKING_DAY_SPAN = 400;
+
+/** Fee periods whose declaration deadline is sent to the worklist: this many months before the business date's month. */
+const DEADLINE_MONTHS_BEFORE = 36;
+
+/** Fee periods whose declaration deadline is sent to the worklist: this many months after the business date's month. */
+const DEADLINE_MONTHS_AFTER = 13;
 
 /**
  * Redirects a browser's page request that has no valid session (401) to the sign-in page, with the page
@@ -75,7 +85,15 @@ export function registerViewerRoutes(app: OpenAPIHono, context: RouteContext): v
 
   app.get('/worklist', (c) => {
     const today = context.clock.now().toISOString().slice(0, 10) as IsoDate;
-    return c.html(WorklistPage({ frame: frameOf(c), today, workingDays: listWorkingDays(today), processes: listLatestProcesses() }));
+    return c.html(
+      WorklistPage({
+        frame: frameOf(c),
+        today,
+        workingDays: listWorkingDays(today),
+        declarationDeadlines: listDeclarationDeadlines(today),
+        processes: listLatestProcesses(),
+      }),
+    );
   });
 
   app.get('/cases/:id', (c) => c.html(CasePage({ frame: frameOf(c), caseId: c.req.param('id') })));
@@ -122,4 +140,23 @@ function listWorkingDays(today: IsoDate): IsoDate[] {
     }
   }
   return days;
+}
+
+/**
+ * Lists the declaration deadline of each fee period around a business date, computed by the engine's
+ * `declarationWindow` with the options the processes store, so that the worklist shows the same deadline
+ * as the cases. Fee periods whose deadline falls in a year the calendar lacks are left out.
+ */
+function listDeclarationDeadlines(today: IsoDate): Record<string, IsoDate> {
+  const deadlines: Record<string, IsoDate> = {};
+  const current = today.slice(0, 7) as FeePeriod;
+  for (let offset = -DEADLINE_MONTHS_BEFORE; offset <= DEADLINE_MONTHS_AFTER; offset += 1) {
+    const feePeriod = addMonths(current, offset);
+    try {
+      deadlines[feePeriod] = declarationWindow(feePeriod, DECLARATION_WINDOW_OPTIONS).deadline;
+    } catch (error) {
+      if (!(error instanceof CalendarYearMissingError)) throw error;
+    }
+  }
+  return deadlines;
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../db/canonical-json.js';
 import { startCheckpointSchedule } from '../../server/audit/checkpoint-schedule.js';
 import { CheckpointService } from '../../server/audit/checkpoints.js';
-import { AUDITOR, EMPLOYER, request } from '../support/api-client.js';
+import { AUDITOR, DECEMBER_BACK_PAYMENT, EMPLOYER, TRAINER, request } from '../support/api-client.js';
 import { query, runSql, testDialects } from '../support/databases.js';
 import { generateCheckpointKey, startTestServer } from '../support/test-server.js';
 import type { TestServer } from '../support/test-server.js';
@@ -51,6 +51,30 @@ describe.each(testDialects())('checkpoints on %s', (dialect) => {
     const downloaded = await request(server.baseUrl, 'GET', `/api/audit/checkpoints/${document.id}`, { actor: AUDITOR });
     expect(downloaded.body).toEqual(document);
     expect(downloaded.headers.get('content-disposition')).toContain(`checkpoint-${document.id}.json`);
+  });
+
+  it('leaves training sandbox cases out', async () => {
+    const realCaseId = await pushedBackPayment(server.baseUrl);
+    const sandbox = await request(server.baseUrl, 'POST', '/api/sandboxes', { actor: TRAINER, json: { name: '检查点培训', simulatedDate: '2024-01-15' } });
+    expect(sandbox.status, sandbox.text).toBe(201);
+    const training = await request(server.baseUrl, 'POST', '/api/cases', { actor: TRAINER, json: { ...DECEMBER_BACK_PAYMENT, sandboxId: sandbox.body.id } });
+    expect(training.status, training.text).toBe(201);
+
+    const document = await createCheckpoint();
+    const listed = new Set(document.heads.map((head: { caseId: string }) => head.caseId));
+    expect(listed.has(realCaseId)).toBe(true);
+    expect(listed.has(training.body.id)).toBe(false);
+
+    // Replacing the sandbox deletes its cases, and the checkpoint still verifies without a problem.
+    const replaced = await request(server.baseUrl, 'POST', '/api/sandboxes', {
+      actor: TRAINER,
+      json: { name: '检查点培训', simulatedDate: '2024-01-15', replacesSandboxId: sandbox.body.id },
+    });
+    expect(replaced.status, replaced.text).toBe(201);
+    const gone = await request(server.baseUrl, 'GET', `/api/cases/${training.body.id}`, { actor: TRAINER });
+    expect(gone.status).toBe(404);
+    const result = await verifyAgainst(document);
+    expect(result.body).toMatchObject({ signatureValid: true, problems: [], casesNotInCheckpoint: 0 });
   });
 
   it('untouched database verifies against a checkpoint', async () => {

@@ -97,24 +97,77 @@ describe.runIf(browserAvailable())('viewer back-payment through the pages', () =
 
     const tax = await signIn(staffBrowser.context, server.baseUrl, TAX_WORKER, `/cases/${caseId}`);
     await expect.poll(() => tax.locator('form.action[data-event="ASSESS"]').count()).toBe(1);
-    await submitAction(tax, 'ASSESS', { amountFen: '123456' });
+    // Amounts are entered in yuan; a wrong one is caught next to its field when the user leaves it.
+    const assessAmount = tax.locator('form.action[data-event="ASSESS"] [data-path="amountFen"]');
+    const assessError = tax.locator('form.action[data-event="ASSESS"] .field:has([data-path="amountFen"]) .field-error');
+    await assessAmount.fill('1234.567');
+    await assessAmount.blur();
+    await expect.poll(() => assessError.textContent()).toBe('金额最多两位小数（精确到分）。');
+    expect(await assessAmount.getAttribute('aria-invalid')).toBe('true');
+    await assessAmount.fill('-1234.56');
+    await assessAmount.blur();
+    await expect.poll(() => assessError.textContent()).toBe('金额不能为负数。');
+    // Typing a valid amount clears the error before the form is sent.
+    await assessAmount.fill('1,234.5');
+    expect(await assessError.textContent()).toBe('');
+    expect(await assessAmount.getAttribute('aria-invalid')).toBeNull();
+    await submitAction(tax, 'ASSESS', { amountFen: '1,234.5' });
     await expect.poll(() => tax.locator('#case-summary').getAttribute('data-state')).toBe('taxRoute.assessed');
     await tax.close();
 
     // The employer's page follows the assessment through the live stream.
     await expect.poll(() => payer.locator('form.action[data-event="PAY"]').count(), { timeout: 10_000 }).toBe(1);
-    await submitAction(payer, 'PAY', { amountFen: '123456' }, 'fee-client');
+    await submitAction(payer, 'PAY', { amountFen: '1234.50' }, 'fee-client');
     await expect.poll(() => payer.locator('#case-summary').getAttribute('data-state')).toBe('paid');
     await expect.poll(() => payer.locator('#actions').textContent()).toContain('当前状态下没有可办理的事项');
 
     // The history table shows the whole path with Chinese dates and yuan amounts.
     const history = payer.locator('#history tbody tr');
     expect(await history.count()).toBe(6);
-    expect(await history.nth(4).textContent()).toContain('¥1,234.56');
+    expect(await history.nth(4).textContent()).toContain('金额（元）：¥1,234.50');
     expect(await history.nth(3).textContent()).toContain('2024年01月16日');
     await payer.close();
 
     const stored = await request(server.baseUrl, 'GET', `/api/cases/${caseId}/history`);
     expect(stored.body.events.map((event: { type: string }) => event.type)).toEqual(['CASE_CREATED', 'MAINTAIN_START_MONTH', 'HR_PUSH_START_MONTH', 'DECLARE', 'ASSESS', 'PAY']);
+    // The form sent the yuan amounts to the API in integer fen.
+    expect(stored.body.events[4].data).toEqual({ amountFen: 123_450 });
+    expect(stored.body.events[5].data).toEqual({ amountFen: 123_450 });
+  });
+
+  it('new-case form takes month rows with yuan amounts', { timeout: 60_000 }, async () => {
+    const clerk = await signIn(browser.context, server.baseUrl, CLERK, '/new/arrears');
+    await expect.poll(() => clerk.locator('[data-path="employerCode"]').inputValue()).toBe(CLERK.employerCode);
+    const principal = clerk.locator('[data-path="months.0.principalFen"]');
+    const principalError = clerk.locator('.field:has([data-path="months.0.principalFen"]) .field-error');
+
+    await clerk.locator('[data-path="months.0.feePeriod"]').fill('2023-12');
+    await principal.fill('一千');
+    await principal.blur();
+    await expect.poll(() => principalError.textContent()).toBe('请填写以元为单位的金额，例如 1234.56。');
+    await principal.fill('1000.5');
+
+    // A second row, removed again, leaves the first one as months.0.
+    await clerk.getByRole('button', { name: '添加一行' }).click();
+    await clerk.locator('[data-path="months.1.feePeriod"]').fill('2024-01');
+    await clerk.locator('[data-path="months.1.principalFen"]').fill('0.001');
+    await clerk.getByRole('button', { name: '删除此行' }).nth(1).click();
+    expect(await clerk.locator('[data-path="months.1.feePeriod"]').count()).toBe(0);
+
+    await Promise.all([clerk.waitForURL(/\/cases\//), clerk.getByRole('button', { name: '立案' }).click()]);
+    const caseId = decodeURIComponent(new URL(clerk.url()).pathname.split('/')[2] ?? '');
+    const stored = await request(server.baseUrl, 'GET', `/api/cases/${caseId}`);
+    expect(stored.body.context.months.map((month: { feePeriod: string; principalFen: number }) => [month.feePeriod, month.principalFen])).toEqual([['2023-12', 100_050]]);
+
+    // The same check in English.
+    await clerk.goto(`${server.baseUrl}/new/arrears?lang=en`);
+    const englishPrincipal = clerk.locator('[data-path="months.0.principalFen"]');
+    await englishPrincipal.fill('12.345');
+    await englishPrincipal.blur();
+    await expect
+      .poll(() => clerk.locator('.field:has([data-path="months.0.principalFen"]) .field-error').textContent())
+      .toBe('Enter at most two decimals: amounts are exact to the fen (0.01 yuan).');
+    await clerk.goto(`${server.baseUrl}/worklist?lang=zh`);
+    await clerk.close();
   });
 });

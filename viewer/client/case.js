@@ -1,7 +1,7 @@
 // The case page: summary, actions generated from the event schemas, diagram with the path highlighted,
 // step control, agency exchange, history, inspector and linked cases, kept current by server-sent events.
 import {
-  api, el, errorMessage, fieldLabel, formatDate, formatFeePeriod, formatInstant, formatValue, localized, page, partyName, renderMermaid, t,
+  api, el, errorMessage, fieldLabel, formatDate, formatFeePeriod, formatInstant, formatValue, loadMermaid, localized, page, partyName, renderMermaid, t,
 } from './common.js';
 import { buildSchemaFields } from './schema-form.js';
 
@@ -21,6 +21,8 @@ async function load() {
   }
   state.view = caseResponse.body;
   state.history = historyResponse.ok ? historyResponse.body.events : [];
+  // The diagrams are requested as of the version just read, so they match it even if an event arrives.
+  const diagramTexts = requestDiagramTexts(shownStep());
   if (!state.process) {
     const processResponse = await api(`/api/processes/${encodeURIComponent(state.view.processId)}`);
     state.process = processResponse.ok ? processResponse.body : { events: [], states: [] };
@@ -31,7 +33,7 @@ async function load() {
   renderInspector();
   renderLinks();
   updateStepControl();
-  await renderDiagrams();
+  await renderDiagrams(diagramTexts);
 }
 
 function stateTitle(path) {
@@ -211,10 +213,22 @@ function updateStepControl() {
   stepOutput.textContent = t('case.step', { n: stepInput.value, total });
 }
 
-async function renderDiagrams() {
+/** Returns the event the diagrams show: the step control's, or the newest. */
+function shownStep() {
   const total = state.view.version;
-  const at = state.step !== null && state.step < total ? `&at=${state.step}` : '';
-  const [diagram, exchange] = await Promise.all([api(`${base}/diagram.mmd?lang=${page.language}${at}`), api(`${base}/sequence.mmd?lang=${page.language}${at}`)]);
+  return state.step !== null && state.step < total ? state.step : total;
+}
+
+/** Requests the case diagram and the exchange diagram as of event `at`. */
+function requestDiagramTexts(at) {
+  const query = `lang=${page.language}&at=${at}`;
+  return Promise.all([api(`${base}/diagram.mmd?${query}`), api(`${base}/sequence.mmd?${query}`)]);
+}
+
+/** Draws the diagrams as of the shown step; `diagramTexts` are its requests when already under way. */
+async function renderDiagrams(diagramTexts = requestDiagramTexts(shownStep())) {
+  const total = state.view.version;
+  const [diagram, exchange] = await diagramTexts;
   const shownHistory = state.history.slice(0, state.step ?? total);
   const visited = [...new Set(shownHistory.flatMap((entry) => entry.stateAfter ?? []))];
   const current = shownHistory.at(-1)?.stateAfter ?? [];
@@ -261,5 +275,7 @@ function followChanges() {
   });
 }
 
+// Mermaid's files load while the first API requests run; a failed load shows in renderMermaid's fallback.
+void loadMermaid().catch(() => {});
 await load();
 followChanges();

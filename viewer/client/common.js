@@ -129,7 +129,11 @@ export const MERMAID_MAX_TEXT_SIZE = 50_000;
 
 let mermaidLoading = null;
 
-function loadMermaid() {
+/**
+ * Loads and initialises Mermaid once; later calls share the first load. Pages call it early, so that
+ * Mermaid's files arrive while their API requests are still running.
+ */
+export function loadMermaid() {
   mermaidLoading ??= import('/static/mermaid/mermaid.esm.min.mjs').then((module) => {
     const mermaid = module.default;
     mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', maxTextSize: MERMAID_MAX_TEXT_SIZE, theme: 'neutral' });

@@ -1,6 +1,7 @@
 // Forms generated from the JSON Schemas of case inputs and event data (GET /api/processes/:processId),
-// with labels from the page catalogue and checks in the browser before anything is sent.
-import { el, fieldLabel, setFieldError, t } from './common.js';
+// with labels from the page catalogue and checks in the browser before anything is sent. Amounts, which the
+// API takes in integer fen (fields named `…Fen`), are entered in yuan with at most two decimals.
+import { el, fieldLabel, formatFen, setFieldError, t } from './common.js';
 
 const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
@@ -14,6 +15,32 @@ function isMonthField(name) {
 
 function isDateField(name) {
   return /(On|Date)$/.test(name);
+}
+
+/** Returns whether a field is an amount in integer fen, which the form takes in yuan. */
+function isFenField(name, property) {
+  return /Fen$/.test(name) && property?.type === 'integer';
+}
+
+/** Yuan as typed: digits with optional thousands separators, an optional sign and optional decimals. */
+const YUAN_PATTERN = /^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d*))?$/;
+
+/**
+ * Converts an amount typed in yuan to integer fen without floating point: "1,234.56" is 123456. Returns
+ * `{ fen }`, or `{ message }` naming what is wrong, checked against the schema's minimum and maximum.
+ */
+export function parseYuan(raw, property = {}) {
+  const match = YUAN_PATTERN.exec(raw.replace(/\s/g, ''));
+  if (!match) return { message: t('form.yuan.invalid') };
+  const [, sign, whole, decimals = ''] = match;
+  const fen = BigInt(whole.replace(/,/g, '')) * 100n + BigInt(decimals.padEnd(2, '0').slice(0, 2) || '0');
+  if (sign === '-' && fen > 0n) return { message: t('form.yuan.negative') };
+  if (decimals.length > 2) return { message: t('form.yuan.decimals') };
+  const minimum = BigInt(property.minimum ?? 0);
+  const maximum = BigInt(property.maximum ?? Number.MAX_SAFE_INTEGER);
+  if (fen < minimum) return { message: t('form.yuan.minimum', { amount: formatFen(Number(minimum)) }) };
+  if (fen > maximum) return { message: t('form.yuan.maximum', { amount: formatFen(Number(maximum)) }) };
+  return { fen: Number(fen) };
 }
 
 /**
@@ -78,6 +105,10 @@ function buildField(container, name, property, isRequired, id, path = name) {
     };
   }
 
+  if (property?.type === 'array' && property.items?.type === 'object' && property.items.properties) {
+    return buildRowsField(container, name, property, isRequired, id, path);
+  }
+
   const enumValues = property?.enum ?? property?.items?.enum;
   if (property?.type === 'array' && enumValues) {
     const fieldset = el('fieldset', { class: 'choices', 'data-path': path, 'aria-describedby': errorId }, el('legend', {}, fieldLabel(name), isRequired ? ' *' : ''));
@@ -101,6 +132,8 @@ function buildField(container, name, property, isRequired, id, path = name) {
     input = el('select', { id: inputId }, el('option', { value: '' }, t('common.select')), enumValues.map((value) => el('option', { value }, fieldLabel(String(value)))));
   } else if (property?.type === 'boolean') {
     input = el('input', { id: inputId, type: 'checkbox' });
+  } else if (isFenField(name, property)) {
+    input = el('input', { id: inputId, type: 'text', inputmode: 'decimal', placeholder: '0.00', 'data-unit': 'yuan' });
   } else if (property?.type === 'integer' || property?.type === 'number') {
     input = el('input', { id: inputId, type: 'number', step: property.type === 'integer' ? '1' : 'any', inputmode: 'numeric' });
   } else if (property?.type === 'string' || property?.type === undefined && !property?.anyOf) {
@@ -112,9 +145,86 @@ function buildField(container, name, property, isRequired, id, path = name) {
   input.setAttribute('aria-describedby', errorId);
   input.setAttribute('name', path);
   if (isRequired) input.setAttribute('aria-required', 'true');
-  container.append(el('div', { class: 'field' }, property?.type === 'boolean' ? [input, label] : [label, input], error));
+  const hint = isFenField(name, property) ? el('span', { class: 'unit' }, t('form.yuan.unit')) : null;
+  container.append(el('div', { class: 'field' }, property?.type === 'boolean' ? [input, label] : [label, input, hint], error));
+  if (isFenField(name, property)) {
+    // Checked when the user leaves the field, so a wrong amount shows before the form is sent. While the
+    // user types, an error is only cleared, never added, so a half-typed amount is not flagged.
+    input.addEventListener('change', () => readInput(input, name, property, isRequired));
+    input.addEventListener('input', () => {
+      if (input.getAttribute('aria-invalid') === 'true' && !parseYuan(input.value.trim(), property).message) setFieldError(input, '');
+    });
+  }
 
   return () => readInput(input, name, property, isRequired);
+}
+
+/**
+ * Builds an array of objects (the months of an arrears case, the lines of a refund) as rows of fields with
+ * add and remove buttons. Field paths carry the row index, `months.0.principalFen`, as the API's issues do.
+ */
+function buildRowsField(container, name, property, isRequired, id, path) {
+  const errorId = `${id}-${fieldCounter}-error`;
+  const fieldset = el('fieldset', { class: 'rows', 'data-path': path, 'aria-describedby': errorId }, el('legend', {}, fieldLabel(name), isRequired ? ' *' : ''));
+  const rowsContainer = el('div', { class: 'row-list' });
+  const error = el('p', { class: 'field-error', id: errorId, role: 'alert' });
+  const addButton = el('button', { type: 'button', class: 'add-row' }, t('form.rows.add'));
+  fieldset.append(rowsContainer, addButton, error);
+  container.append(fieldset);
+
+  const rows = [];
+  const itemSchema = property.items;
+  const itemRequired = new Set(itemSchema.required ?? []);
+
+  function renumber() {
+    rows.forEach((row, index) => {
+      row.legend.textContent = t('form.rows.row', { n: index + 1 });
+      for (const input of row.element.querySelectorAll('[data-path]')) {
+        const rest = input.getAttribute('data-path').slice(path.length + 1).replace(/^\d+/, '');
+        input.setAttribute('data-path', `${path}.${index}${rest}`);
+        if (input.hasAttribute('name')) input.setAttribute('name', `${path}.${index}${rest}`);
+      }
+    });
+  }
+
+  function addRow() {
+    const index = rows.length;
+    const legend = el('legend', {}, '');
+    const element = el('fieldset', { class: 'row' }, legend);
+    const readers = Object.entries(itemSchema.properties).map(([child, childProperty]) =>
+      buildField(element, child, childProperty, itemRequired.has(child), `${id}-${index}-${child}`, `${path}.${index}.${child}`),
+    );
+    const row = { element, legend, readers };
+    const removeButton = el('button', { type: 'button', class: 'remove-row' }, t('form.rows.remove'));
+    removeButton.addEventListener('click', () => {
+      rows.splice(rows.indexOf(row), 1);
+      element.remove();
+      renumber();
+    });
+    element.append(removeButton);
+    rowsContainer.append(element);
+    rows.push(row);
+    renumber();
+  }
+
+  addButton.addEventListener('click', addRow);
+  if (isRequired) for (let count = 0; count < Math.max(1, property.minItems ?? 1); count += 1) addRow();
+
+  return () => {
+    let error = false;
+    const value = rows.map((row) => {
+      const item = {};
+      for (const reader of row.readers) {
+        const result = reader();
+        if (result.error) error = true;
+        else if (result.value !== undefined) item[result.name] = result.value;
+      }
+      return item;
+    });
+    const tooFew = isRequired && value.length < Math.max(1, property.minItems ?? 0);
+    setFieldError(fieldset, tooFew ? t('form.rows.required') : '');
+    return { name, value: value.length > 0 || isRequired ? value : undefined, error: error || tooFew };
+  };
 }
 
 function readInput(input, name, property, isRequired) {
@@ -124,6 +234,10 @@ function readInput(input, name, property, isRequired) {
   let value;
   if (raw === '') {
     if (isRequired) message = t('case.field.required');
+  } else if (isFenField(name, property)) {
+    const parsed = parseYuan(raw, property);
+    value = parsed.fen;
+    message = parsed.message ?? '';
   } else if (property?.type === 'integer' || property?.type === 'number') {
     value = Number(raw);
     if (!Number.isFinite(value) || (property.type === 'integer' && !Number.isInteger(value))) message = t('case.field.invalid', { message: raw });

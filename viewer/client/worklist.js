@@ -1,6 +1,7 @@
 // The worklist: active cases the user can act on, overdue first, with the deadline and the working days
 // left by the engine's holiday calendar (sent by the server as the list of working days).
 import { api, el, errorMessage, formatDate, formatFeePeriod, localized, page, setFieldError, t } from './common.js';
+import { findCaseDeadline } from './deadlines.js';
 
 const PAGE_LIMIT = 200;
 const workingDays = new Set(page.workingDays);
@@ -14,15 +15,6 @@ else hint.textContent = t('worklist.hint.other');
 
 const form = document.getElementById('worklist-filters');
 const feePeriodInput = document.getElementById('filter-fee-period');
-
-/**
- * Finds the deadline in a case's context: the declaration window's deadline, a month deadline's date, or a
- * `deadline` field, whichever the process keeps. Null when the case has none.
- */
-function findDeadline(context) {
-  const candidates = [context?.window?.result?.deadline, context?.window?.deadline, context?.deadline?.date, context?.deadline, context?.dueOn];
-  return candidates.find((value) => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) ?? null;
-}
 
 /** Counts working days after today up to and including the deadline; negative once it has passed; null off the calendar. */
 function workingDaysLeft(deadline) {
@@ -66,8 +58,9 @@ async function loadWorklist() {
     .filter(canAct)
     .filter((view) => !search || view.id.toUpperCase().includes(search) || view.employerCode.includes(search))
     .map((view) => {
-      const deadline = findDeadline(view.context);
-      return { view, deadline, left: deadline ? workingDaysLeft(deadline) : null, overdue: view.state.some((path) => /overdue/i.test(path)) || (deadline !== null && deadline < today) };
+      const found = findCaseDeadline(view, page.declarationDeadlines ?? {});
+      const deadline = found.kind === 'date' ? found.date : null;
+      return { view, found, deadline, left: deadline ? workingDaysLeft(deadline) : null, overdue: view.state.some((path) => /overdue/i.test(path)) || (deadline !== null && deadline < today) };
     })
     .sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.deadline ?? '9999').localeCompare(b.deadline ?? '9999'));
 
@@ -77,7 +70,7 @@ async function loadWorklist() {
     return;
   }
   tbody.replaceChildren(
-    ...rows.map(({ view, deadline, left, overdue }) =>
+    ...rows.map(({ view, found, left, overdue }) =>
       el(
         'tr',
         { class: overdue ? 'overdue' : null, 'data-case': view.id },
@@ -86,11 +79,26 @@ async function loadWorklist() {
         el('td', {}, view.employerCode),
         el('td', {}, view.feePeriodFrom === view.feePeriodTo ? formatFeePeriod(view.feePeriodFrom) : `${formatFeePeriod(view.feePeriodFrom)} – ${formatFeePeriod(view.feePeriodTo)}`),
         el('td', {}, localized(view.stateTitle)),
-        el('td', {}, deadline ? formatDate(deadline) : t('worklist.noDeadline')),
-        el('td', {}, overdue ? el('strong', { class: 'overdue-label' }, t('worklist.overdue')) : left === null ? t('worklist.noDeadline') : String(left)),
+        deadlineCell(found),
+        el('td', { class: 'days-left' }, overdue ? el('strong', { class: 'overdue-label' }, t('worklist.overdue')) : daysLeftText(found, left)),
       ),
     ),
   );
+}
+
+/** Builds the deadline cell: the date with the rule that sets it, or the reason there is none. */
+function deadlineCell(found) {
+  if (found.kind === 'date') {
+    const rule = t(`deadline.rule.${found.rule}`);
+    return el('td', { class: 'deadline', 'data-deadline': found.date, title: rule }, formatDate(found.date), el('br'), el('small', { class: 'hint' }, rule));
+  }
+  const text = { none: t('worklist.noDeadline'), pending: t('worklist.deadlinePending'), unknown: t('worklist.deadlineNoCalendar') }[found.kind];
+  return el('td', { class: 'deadline', 'data-deadline': found.kind }, text);
+}
+
+function daysLeftText(found, left) {
+  if (found.kind !== 'date') return t('worklist.daysLeftNone');
+  return left === null ? t('worklist.deadlineNoCalendar') : String(left);
 }
 
 form.addEventListener('submit', (event) => {

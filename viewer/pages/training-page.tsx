@@ -45,7 +45,13 @@ export function TrainingPage(props: { frame: PageFrame; processes: readonly Proc
           </form>
         </div>
         <div class="card">
+          <ul id="scenario-cases" aria-label={t('training.cases')} hidden></ul>
           <dl id="scenario-case" class="summary"></dl>
+          <table id="scenario-months" class="grid" hidden>
+            <caption>{t('training.months')}</caption>
+            <thead></thead>
+            <tbody></tbody>
+          </table>
           <div id="scenario-diagram" class="diagram"></div>
         </div>
       </div>

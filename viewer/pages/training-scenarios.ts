@@ -3,15 +3,24 @@ import type { LocalizedText } from '../../machines/localized-text.js';
 /**
  * One step of a training scenario, run by the trainer page against a sandbox through the API:
  * - `date`: move the sandbox's simulated date (PUT /api/sandboxes/:id/date);
- * - `open`: open the scenario's case (POST /api/cases with the sandbox id);
- * - `event`: send an event to the case (POST /api/cases/:id/events). `expectRejection` marks a step that
+ * - `open`: open a case of the scenario (POST /api/cases with the sandbox id);
+ * - `event`: send an event to a case (POST /api/cases/:id/events). `expectRejection` marks a step that
  *   shows a rejection on purpose, so the page presents the message as the lesson, not as a failure.
+ * A scenario with several cases names each in `caseKey`, on its `open` step and on the events sent to it.
+ * Steps without a `caseKey` act on the case with the key `main`.
  */
 export type ScenarioStep =
   | { readonly kind: 'date'; readonly date: string; readonly narration: LocalizedText }
-  | { readonly kind: 'open'; readonly processId: string; readonly input: Readonly<Record<string, unknown>>; readonly narration: LocalizedText }
+  | {
+      readonly kind: 'open';
+      readonly processId: string;
+      readonly input: Readonly<Record<string, unknown>>;
+      readonly caseKey?: string;
+      readonly narration: LocalizedText;
+    }
   | {
       readonly kind: 'event';
+      readonly caseKey?: string;
       readonly type: string;
       readonly data?: Readonly<Record<string, unknown>>;
       readonly channel?: string;
@@ -29,7 +38,7 @@ export interface TrainingScenario {
 
 const EMPLOYER_CODE = '91350100M000100Y43';
 const ID_NUMBER = '11010519491231002X';
-const EMPLOYER_B = '91110108MA01ABCD2X';
+const EMPLOYER_B = '91110108MA01ABCD2H';
 
 /** The worked examples of the fee rules, scripted for the trainer page. */
 export const TRAINING_SCENARIOS: readonly TrainingScenario[] = [
@@ -142,6 +151,7 @@ export const TRAINING_SCENARIOS: readonly TrainingScenario[] = [
       {
         kind: 'open',
         processId: 'personnel-termination',
+        caseKey: 'employer-a',
         input: {
           employerCode: EMPLOYER_CODE,
           person: { name: '张三', idNumber: ID_NUMBER },
@@ -153,23 +163,41 @@ export const TRAINING_SCENARIOS: readonly TrainingScenario[] = [
           newEmployer: { employerCode: EMPLOYER_B, additionMonth: '2024-01' },
         },
         narration: {
-          zh: 'A单位1月减员，劳动合同1月终止，三险停保年月为2024年01月。B单位1月增员：工伤保险自1月起，养老、失业保险自2月起（同一人同一月只能由一个单位缴纳）。',
-          en: "Employer A terminates in January with the contract ending in January, so A's three insurances stop at 2024-01. Employer B adds the person in January: work injury starts in January, pension and unemployment in February (one payer per person and month).",
+          zh: 'A单位为张三办理减员：劳动合同于2024年1月终止，A单位也在1月减员，所以A单位三险的停止缴费年月为2024年01月。张三同月到B单位就职，减员时一并登记B单位和增员月份。',
+          en: "Employer A terminates Zhang San: the labour contract ended in January 2024 and A files in January, so A's three insurances stop at 2024-01. Zhang San joins employer B in the same month, so the termination names B and the month of B's addition.",
         },
       },
       {
         kind: 'event',
+        caseKey: 'employer-a',
         type: 'CONFIRM_WARNING',
         channel: 'hr-online',
         narration: {
-          zh: '系统提示：停保年月为合同终止当月，开始月和停保月都要缴费。这是提示，不是阻断，单位确认后继续。',
-          en: 'The system warns that the stop month is the month the contract ended, and that both the start and the stop month are charged. It is a warning, not a block: the employer confirms and goes on.',
+          zh: '系统提示：停保年月为合同终止当月，开始月和停保月都要缴费。这是提示，不是阻断，A单位确认后继续。',
+          en: 'The system warns that the stop month is the month the contract ended, and that both the start and the stop month are charged. It is a warning, not a block: employer A confirms and goes on.',
         },
       },
       {
         kind: 'event',
+        caseKey: 'employer-a',
         type: 'HR_CONFIRM_TERMINATION',
-        narration: { zh: '人社确认减员，A单位的减员办结。', en: "hr confirms the termination, and employer A's termination is done." },
+        narration: { zh: '人社确认减员，A单位的减员办结：三险停止缴费年月为2024年01月，1月仍由A单位缴费。', en: "hr confirms the termination and employer A's case closes: the three insurances stop at 2024-01, so A still pays January." },
+      },
+      { kind: 'date', date: '2024-01-24', narration: { zh: '2024年01月24日，张三到B单位报到。', en: '2024-01-24: Zhang San starts at employer B.' } },
+      {
+        kind: 'open',
+        processId: 'personnel-addition',
+        caseKey: 'employer-b',
+        input: {
+          employerCode: EMPLOYER_B,
+          person: { name: '张三', idNumber: ID_NUMBER },
+          labourContract: { kind: 'fixed-term', startsOn: '2024-01-24', endsOn: '2027-01-23' },
+          insurances: ['pension', 'unemployment', 'workInjury', 'medical'],
+        },
+        narration: {
+          zh: 'B单位1月为张三办理增员。B单位的工伤保险自2024年01月起缴费；养老、失业保险自2024年02月起缴费，因为1月已由A单位缴纳，同一人同一月只能由一个单位缴纳养老保险。北京的办事说明没有规定医疗保险的月份，本系统按同一月只由一个单位缴纳处理，医疗保险也自2月起。下表列出两个单位各险种的停止和开始缴费年月。',
+          en: "Employer B adds Zhang San in January. B's work injury insurance starts in 2024-01; pension and unemployment start in 2024-02, because A already pays January and one person cannot pay pension twice for a month. Beijing's process description gives no month for medical insurance; this system applies the same one-payer-per-month rule, so medical also starts in February. The table lists the stop and start months of both employers, insurance by insurance.",
+        },
       },
     ],
   },

@@ -10,6 +10,8 @@ export interface WorklistPageProps {
   readonly today: string;
   /** The working days around `today` by the engine's holiday calendar. */
   readonly workingDays: readonly string[];
+  /** The declaration deadline of each fee period (`YYYY-MM`) around `today`, moved to a working day. */
+  readonly declarationDeadlines: Readonly<Record<string, string>>;
   readonly processes: readonly ProcessDefinition[];
 }
 
@@ -22,7 +24,7 @@ export function WorklistPage(props: WorklistPageProps) {
   const t = (key: MessageKey) => translate(language, key);
   const canOpen = props.frame.principal?.role === 'employer' || props.frame.principal?.role === 'caseworker';
   return (
-    <Layout frame={props.frame} title={t('worklist.title')} script="worklist" data={{ today: props.today, workingDays: props.workingDays }}>
+    <Layout frame={props.frame} title={t('worklist.title')} script="worklist" data={{ today: props.today, workingDays: props.workingDays, declarationDeadlines: props.declarationDeadlines }}>
       <p id="worklist-hint" class="hint"></p>
       <form id="worklist-filters" class="filters" role="search">
         <div class="field">
