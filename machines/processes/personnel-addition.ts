@@ -13,6 +13,7 @@ import {
   feePeriodOfDate,
   feePeriodParts,
   formatFeePeriodZh,
+  feePeriodSchema,
   HANDOVER_FEE_PERIOD,
   isFeePeriod,
 } from '../policy/fee-period.js';
@@ -20,6 +21,7 @@ import type { FeePeriod } from '../policy/fee-period.js';
 import { compareIsoDates, isoDateFromParts, isoDateSchema } from '../policy/iso-date.js';
 import type { IsoDate } from '../policy/iso-date.js';
 import type { Insurance } from '../policy/parties.js';
+import { MEDICAL_START_RULE, startMonthsAtNewEmployer } from '../policy/employer-move.js';
 import {
   confirmationsSchema,
   employerCodeSchema,
@@ -115,6 +117,19 @@ const inputSchema = withCreditCodeConfirmation(
       person: personSchema,
       labourContract: labourContractSchema,
       insurances: insurancesSchema,
+      /**
+       * The employer the person leaves in the month of this addition, if any, so that the start months
+       * follow the one-payer rule of SPEC §4.3.
+       */
+      previousEmployer: z
+        .strictObject({
+          employerCode: employerCodeSchema,
+          /** The last month the previous employer charged: its stop month, when that month is charged. */
+          lastChargedMonth: feePeriodSchema,
+          /** The insurances it charged; the insurances of this addition when absent. */
+          insurances: insurancesSchema.optional(),
+        })
+        .optional(),
       confirmations: confirmationsSchema,
     },
     { error: explainWageFields },
@@ -122,6 +137,7 @@ const inputSchema = withCreditCodeConfirmation(
 );
 
 export type PersonnelAdditionInput = z.output<typeof inputSchema>;
+type PreviousEmployer = NonNullable<PersonnelAdditionInput['previousEmployer']>;
 
 const registrationSucceededSchema = z.object({}).strict();
 const declareWageSchema = z.object({ wageFen: positiveFenSchema }).strict();
@@ -132,9 +148,14 @@ interface Context {
   readonly person: { readonly name: string; readonly idNumber: string };
   readonly labourContract: z.output<typeof labourContractSchema>;
   readonly insurances: readonly Insurance[];
+  /** The employer the person leaves in the addition month; absent in cases opened before it existed. */
+  readonly previousEmployer?: PreviousEmployer | null;
   readonly startedOn: IsoDate;
   readonly registeredOn: IsoDate | null;
-  /** Start month per insurance as sent to tax: the month the addition succeeded. */
+  /**
+   * Start month per insurance as sent to tax: the month the addition succeeded, except that pension,
+   * unemployment and medical start after the previous employer's last charged month (SPEC §4.3).
+   */
   readonly startMonths: Partial<Record<Insurance, FeePeriod>>;
   /** First day the employer may declare the wage to tax: the 10th of the month after the addition. */
   readonly wageDeclarationDueFrom: IsoDate | null;
@@ -244,8 +265,10 @@ const machine = setup({
   actions: {
     recordRegistration: assign(({ context, event }) => {
       const registeredOn = event.meta.businessDate;
-      const startMonth = feePeriodOfDate(registeredOn);
-      const startMonths = Object.fromEntries(context.insurances.map((insurance) => [insurance, startMonth]));
+      const additionMonth = feePeriodOfDate(registeredOn);
+      const previous = context.previousEmployer ?? null;
+      const previousCharge = previous ? { lastChargedMonth: previous.lastChargedMonth, insurances: previous.insurances ?? context.insurances } : null;
+      const startMonths = startMonthsAtNewEmployer(context.insurances, additionMonth, previousCharge);
       const dueFrom = wageDeclarationDueFromOf(registeredOn);
       return {
         registeredOn,
@@ -255,7 +278,11 @@ const machine = setup({
           ...context.decisions,
           {
             rule: 'addition-start-month',
-            inputs: { registeredOn, insurances: context.insurances },
+            inputs: {
+              registeredOn,
+              insurances: context.insurances,
+              ...(previousCharge ? { previousEmployer: { ...previousCharge, employerCode: previous?.employerCode }, medicalStartRule: MEDICAL_START_RULE } : {}),
+            },
             result: { startMonths },
             dataVersion: ADDITION_RULES_VERSION,
             decidedOn: registeredOn,
@@ -302,6 +329,7 @@ const machine = setup({
     person: input.person,
     labourContract: input.labourContract,
     insurances: input.insurances,
+    previousEmployer: input.previousEmployer ?? null,
     startedOn: input.startedOn,
     registeredOn: null,
     startMonths: {},
@@ -339,8 +367,8 @@ export const personnelAddition = defineProcess({
   version: 1,
   title: { zh: '人员参保登记（增加）', en: 'Personnel addition' },
   description: {
-    zh: `办理社会保险、就业、劳动用工备案统一登记（增员）时，只申报个人基本信息、劳动合同信息和险种，不采集缴费工资。增员成功后推送税务的开始缴费年月为增员成功当月。${formatFeePeriodZh(addMonths(HANDOVER_FEE_PERIOD, 1))}及以后办理参保登记的人员，用人单位自增员成功次月10日起向税务部门申报缴费工资；以后调整缴费工资和年度缴费基数核定也向税务部门申报。`,
-    en: "The unified registration of social insurance, employment and labour filing (addition) records only the person's basic data, labour contract and insurances; it collects no wage. The start month sent to tax is the month the addition succeeded. For people registered from January 2024 on, the employer declares the contribution wage to tax from the 10th of the month after the addition succeeded; later wage changes and the annual base assessment are declared to tax as well.",
+    zh: `办理社会保险、就业、劳动用工备案统一登记（增员）时，只申报个人基本信息、劳动合同信息和险种，不采集缴费工资。增员成功后推送税务的开始缴费年月为增员成功当月；人员同月从原单位转入时，工伤保险仍自增员当月开始，养老、失业和医疗保险自原单位最后缴费月的次月开始（同一人同一月不能重复缴纳）。${formatFeePeriodZh(addMonths(HANDOVER_FEE_PERIOD, 1))}及以后办理参保登记的人员，用人单位自增员成功次月10日起向税务部门申报缴费工资；以后调整缴费工资和年度缴费基数核定也向税务部门申报。`,
+    en: "The unified registration of social insurance, employment and labour filing (addition) records only the person's basic data, labour contract and insurances; it collects no wage. The start month sent to tax is the month the addition succeeded; for a person who left another employer in the same month, work injury still starts then, while pension, unemployment and medical start in the month after the previous employer's last charged month, because one person cannot pay them twice for a month. For people registered from January 2024 on, the employer declares the contribution wage to tax from the 10th of the month after the addition succeeded; later wage changes and the annual base assessment are declared to tax as well.",
   },
   machine,
   inputSchema,

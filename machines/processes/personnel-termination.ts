@@ -11,6 +11,8 @@ import type { FeePeriod } from '../policy/fee-period.js';
 import type { IsoDate } from '../policy/iso-date.js';
 import { INSURANCES, INSURANCE_TITLES } from '../policy/parties.js';
 import type { Insurance } from '../policy/parties.js';
+import { MEDICAL_START_RULE, startMonthsAtNewEmployer } from '../policy/employer-move.js';
+import type { MedicalStartRule } from '../policy/employer-move.js';
 import {
   confirmationsSchema,
   employerCodeSchema,
@@ -55,17 +57,8 @@ export const TERMINATION_REASON_TITLES: Readonly<Record<TerminationReason, Local
   'other-by-law': { zh: '法律法规规定的其他类型', en: 'Other types provided by laws and regulations' },
 };
 
-/**
- * Rule for the start month of medical insurance at a new employer the person moves to. Beijing's process
- * description gives the months for pension, unemployment and work injury only.
- * - `'after-previous-employer'`: like pension, the month after the last month the old employer charged,
- *   because employee medical insurance, too, has one payer per person and month.
- * - `'addition-month'`: like work injury, the month of the addition.
- */
-export type MedicalStartRule = 'after-previous-employer' | 'addition-month';
-
-/** NOTE: unverified, chosen because employee medical insurance cannot be held at two employers at once. */
-export const MEDICAL_START_RULE: MedicalStartRule = 'after-previous-employer';
+export { MEDICAL_START_RULE } from '../policy/employer-move.js';
+export type { MedicalStartRule } from '../policy/employer-move.js';
 
 /**
  * Warning text of the termination screen (减员软提示), verbatim from Beijing's January 2024 process
@@ -231,22 +224,8 @@ function computeNewEmployerStartMonths(
 ): Partial<Record<Insurance, FeePeriod>> {
   const newEmployer = input.newEmployer;
   if (!newEmployer) return {};
-  const insurances = newEmployer.insurances ?? input.insurances;
-  const startMonths: Partial<Record<Insurance, FeePeriod>> = {};
-
-  for (const insurance of INSURANCES) {
-    if (!insurances.includes(insurance)) continue;
-    const oneEmployerPerMonth =
-      insurance === 'pension' || insurance === 'unemployment' || (insurance === 'medical' && medicalStartRule === 'after-previous-employer');
-    const chargedHere = lastChargedMonth !== null && input.insurances.includes(insurance);
-    if (oneEmployerPerMonth && chargedHere) {
-      const firstFreeMonth = addMonths(lastChargedMonth, 1);
-      startMonths[insurance] = compareFeePeriods(newEmployer.additionMonth, firstFreeMonth) >= 0 ? newEmployer.additionMonth : firstFreeMonth;
-    } else {
-      startMonths[insurance] = newEmployer.additionMonth;
-    }
-  }
-  return startMonths;
+  const previous = lastChargedMonth === null ? null : { lastChargedMonth, insurances: input.insurances };
+  return startMonthsAtNewEmployer(newEmployer.insurances ?? input.insurances, newEmployer.additionMonth, previous, medicalStartRule);
 }
 
 /** Chooses the warning the employer confirms, or null when nothing needs confirming. */

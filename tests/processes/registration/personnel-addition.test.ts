@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { personnelAddition, WAGE_DECLARATION_OVERDUE_REMINDER } from '../../../machines/processes/personnel-addition.js';
-import { EMPLOYER_A, PERSON, allowedEvents, reject, rejectStart, send, start } from './drive-case.js';
+import { EMPLOYER_A, EMPLOYER_B, PERSON, allowedEvents, reject, rejectStart, send, start } from './drive-case.js';
 import type { DrivenCase } from './drive-case.js';
 
 const INPUT = {
@@ -57,6 +57,36 @@ describe('personnel-addition registration', () => {
       workInjury: '2024-03',
       medical: '2024-03',
     });
+  });
+
+  it('starts pension after a same-month move', () => {
+    // SPEC §4.3: A stops all insurances in January 2024 and B adds the person in January.
+    const input = { ...INPUT, previousEmployer: { employerCode: EMPLOYER_B, lastChargedMonth: '2024-01' } };
+    const current = send(start(personnelAddition, input, '2024-01-22'), 'REGISTRATION_SUCCEEDED', 'hr', '2024-01-22');
+
+    expect(current.context.startMonths).toEqual({
+      pension: '2024-02',
+      unemployment: '2024-02',
+      workInjury: '2024-01',
+      medical: '2024-02',
+    });
+    const decision = current.context.decisions.find((entry: { rule: string }) => entry.rule === 'addition-start-month');
+    expect(decision.inputs.previousEmployer).toEqual({ employerCode: EMPLOYER_B, lastChargedMonth: '2024-01', insurances: INPUT.insurances });
+    expect(decision.inputs.medicalStartRule).toBe('after-previous-employer');
+  });
+
+  it('starts uncharged insurances in the addition month', () => {
+    const input = { ...INPUT, previousEmployer: { employerCode: EMPLOYER_B, lastChargedMonth: '2024-01', insurances: ['workInjury', 'medical'] } };
+    const current = send(start(personnelAddition, input, '2024-01-22'), 'REGISTRATION_SUCCEEDED', 'hr', '2024-01-22');
+
+    expect(current.context.startMonths).toEqual({ pension: '2024-01', unemployment: '2024-01', workInjury: '2024-01', medical: '2024-02' });
+  });
+
+  it('ignores a previous employer charged months before', () => {
+    const input = { ...INPUT, previousEmployer: { employerCode: EMPLOYER_B, lastChargedMonth: '2023-11' } };
+    const current = send(start(personnelAddition, input, '2024-01-22'), 'REGISTRATION_SUCCEEDED', 'hr', '2024-01-22');
+
+    expect(Object.values(current.context.startMonths)).toEqual(['2024-01', '2024-01', '2024-01', '2024-01']);
   });
 
   it('makes the wage due from the next 10th', () => {
