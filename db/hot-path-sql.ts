@@ -2,11 +2,11 @@ import { CompiledQuery } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { DatabaseDialect } from './connect.js';
 import { dialectOf } from './dialect-of.js';
-import type { CaseEventsTable, CaseLinksTable, CasesTable, Database } from './schema.js';
+import type { CaseEventsTable, CaseLinksTable, CasesTable, Database, UsersTable } from './schema.js';
 
 /**
- * The statements every case write runs, written out once per dialect instead of built by Kysely's query
- * builder on every call. Building and compiling them was about a fifth of a write's time in the store
+ * The statements every case write runs, and the sign-in lookup of every API request, written out once per
+ * dialect instead of built by Kysely's query builder on every call. Building and compiling them was about a fifth of a write's time in the store
  * benchmark (docs/benchmarks.md). They are run through `executeQuery`, so they take part in the caller's
  * transaction like any other Kysely query. Everything else goes through the query builder.
  */
@@ -51,6 +51,9 @@ const EVENT_COLUMNS = [
   'hash',
 ] as const satisfies readonly (keyof CaseEventsTable)[];
 
+/** The columns of the signed-in user that the sign-in lookups read. */
+const USER_COLUMNS = '"users"."id" as "userId", "users"."username", "users"."role", "users"."agency", "users"."employer_code", "users"."disabled_at"';
+
 /** SQL texts with `?` placeholders. The PostgreSQL texts with `$1, $2, …` are derived from them. */
 const STATEMENTS = {
   selectCase: 'select * from "cases" where "id" = ?',
@@ -59,6 +62,14 @@ const STATEMENTS = {
   advanceCase:
     'update "cases" set "state" = ?, "status" = ?, "snapshot" = ?, "updated_at" = ?, "version" = ?, "head_hash" = ? where "id" = ? and "version" = ?',
   listLinks: 'select * from "case_links" where "from_case_id" = ? or "to_case_id" = ? order by "created_at"',
+  selectTokenUser:
+    'select "api_tokens"."id" as "credentialId", "api_tokens"."expires_at", "api_tokens"."revoked_at", ' +
+    USER_COLUMNS +
+    ' from "api_tokens" inner join "users" on "users"."id" = "api_tokens"."user_id" where "api_tokens"."token_hash" = ?',
+  selectSessionUser:
+    'select "sessions"."id" as "credentialId", "sessions"."expires_at", "sessions"."ended_at", ' +
+    USER_COLUMNS +
+    ' from "sessions" inner join "users" on "users"."id" = "sessions"."user_id" where "sessions"."session_hash" = ?',
 } as const;
 
 type StatementName = keyof typeof STATEMENTS;
@@ -100,6 +111,36 @@ export async function advanceCase(
 export async function listLinks(db: Kysely<Database>, caseId: string): Promise<CaseLinksTable[]> {
   const result = await db.executeQuery<CaseLinksTable>(compiled(db, 'listLinks', [caseId, caseId]));
   return result.rows;
+}
+
+/** The signed-in user behind a credential, with the credential's own state; see `selectTokenUser`. */
+export interface CredentialUserRow {
+  readonly credentialId: string;
+  readonly expires_at: string | null;
+  readonly userId: string;
+  readonly username: string;
+  readonly role: UsersTable['role'];
+  readonly agency: string | null;
+  readonly employer_code: string | null;
+  readonly disabled_at: string | null;
+}
+
+/** Finds an API token by the hash of its secret, with its user. */
+export async function selectTokenUser(
+  db: Kysely<Database>,
+  tokenHash: string,
+): Promise<(CredentialUserRow & { readonly revoked_at: string | null }) | undefined> {
+  const result = await db.executeQuery<CredentialUserRow & { revoked_at: string | null }>(compiled(db, 'selectTokenUser', [tokenHash]));
+  return result.rows[0];
+}
+
+/** Finds a browser session by the hash of its id, with its user. */
+export async function selectSessionUser(
+  db: Kysely<Database>,
+  sessionHash: string,
+): Promise<(CredentialUserRow & { readonly expires_at: string; readonly ended_at: string | null }) | undefined> {
+  const result = await db.executeQuery<CredentialUserRow & { expires_at: string; ended_at: string | null }>(compiled(db, 'selectSessionUser', [sessionHash]));
+  return result.rows[0];
 }
 
 function compiled(db: Kysely<Database>, name: StatementName, parameters: readonly unknown[]): CompiledQuery {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { CaseError } from '../../machines/engine/case-error.js';
 import type { Agency } from '../../machines/policy/parties.js';
+import { selectSessionUser, selectTokenUser } from '../../db/hot-path-sql.js';
 import type { ApiTokensTable, Database, UsersTable } from '../../db/schema.js';
 import { hashPassword } from './passwords.js';
 import type { Principal } from './roles.js';
@@ -168,13 +169,7 @@ export class UserStore {
 
   /** The principal behind an API token, or null when it is unknown, revoked, expired or its user disabled. */
   async authenticateToken(token: string, now: Date): Promise<Principal | null> {
-    const row = await this.#db
-      .selectFrom('api_tokens')
-      .innerJoin('users', 'users.id', 'api_tokens.user_id')
-      .select(['api_tokens.id as credentialId', 'api_tokens.expires_at', 'api_tokens.revoked_at'])
-      .select(['users.id as userId', 'users.username', 'users.role', 'users.agency', 'users.employer_code', 'users.disabled_at'])
-      .where('api_tokens.token_hash', '=', hashSecret(token))
-      .executeTakeFirst();
+    const row = await selectTokenUser(this.#db, hashSecret(token));
     if (!row || row.revoked_at !== null || row.disabled_at !== null) return null;
     if (row.expires_at !== null && row.expires_at <= now.toISOString()) return null;
     return toPrincipal(row, { kind: 'token', id: row.credentialId });
@@ -199,13 +194,7 @@ export class UserStore {
 
   /** The principal behind a session id, or null when the session is unknown, ended or expired. */
   async authenticateSession(sessionId: string, now: Date): Promise<Principal | null> {
-    const row = await this.#db
-      .selectFrom('sessions')
-      .innerJoin('users', 'users.id', 'sessions.user_id')
-      .select(['sessions.id as credentialId', 'sessions.expires_at', 'sessions.ended_at'])
-      .select(['users.id as userId', 'users.username', 'users.role', 'users.agency', 'users.employer_code', 'users.disabled_at'])
-      .where('sessions.session_hash', '=', hashSecret(sessionId))
-      .executeTakeFirst();
+    const row = await selectSessionUser(this.#db, hashSecret(sessionId));
     if (!row || row.ended_at !== null || row.disabled_at !== null || row.expires_at <= now.toISOString()) return null;
     return toPrincipal(row, { kind: 'session', id: row.credentialId });
   }
