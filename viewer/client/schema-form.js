@@ -94,10 +94,15 @@ function buildField(container, name, property, isRequired, id, path = name) {
       buildField(fieldset, child, childProperty, (property.required ?? []).includes(child), `${id}-${child}`, `${path}.${child}`),
     );
     return () => {
+      const results = nested.map((reader) => reader());
+      // An optional group left wholly empty is absent, so its own required fields do not apply.
+      if (!isRequired && results.every((result) => result.value === undefined || result.value === false)) {
+        for (const input of fieldset.querySelectorAll('[aria-invalid]')) setFieldError(input, '');
+        return { name, value: undefined, error: false };
+      }
       const value = {};
       let error = false;
-      for (const reader of nested) {
-        const result = reader();
+      for (const result of results) {
         if (result.error) error = true;
         else if (result.value !== undefined) value[result.name] = result.value;
       }
