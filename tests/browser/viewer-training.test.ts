@@ -128,13 +128,18 @@ describe.runIf(browserAvailable())('viewer trainer mode', () => {
     for (let step = 2; step <= total; step += 1) await press(page, '下一步', step, total);
     expect(await page.locator('#narration .form-error').count()).toBe(0);
 
-    // Both employers' cases are listed: A's termination is done, B's addition is open.
+    // Both employers' cases are listed: A's termination is done, and hr has registered B's addition.
     const cases = page.locator('#scenario-cases li');
     await expect.poll(() => cases.count()).toBe(2);
     expect(await cases.nth(0).getAttribute('data-employer')).toBe('91350100M000100Y43');
     expect(await cases.nth(0).getAttribute('data-state')).toBe('terminated');
     expect(await cases.nth(1).getAttribute('data-employer')).toBe('91110108MA01ABCD2H');
-    expect(await cases.nth(1).getAttribute('data-state')).toBe('awaitingRegistration');
+    expect(await cases.nth(1).getAttribute('data-state')).toBe('awaitingWageDeclaration');
+
+    // B's own case stored the months per insurance that its registration computed.
+    const additionId = await cases.nth(1).getAttribute('data-case');
+    const addition = await request(server.baseUrl, 'GET', `/api/cases/${additionId}`, { actor: TRAINER });
+    expect(addition.body.context.startMonths).toEqual({ pension: '2024-02', unemployment: '2024-02', workInjury: '2024-01', medical: '2024-02' });
 
     // The months per insurance: A stops everything in January. B starts work injury in January, and
     // pension, unemployment and medical in February.

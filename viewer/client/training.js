@@ -166,13 +166,15 @@ function monthColumns(views) {
       columns.push({ employer: view.employerCode, kind: 'stop', months: context.months.stopMonths });
     }
     if (context.months?.newEmployerStartMonths && context.newEmployerCode) {
-      columns.push({ employer: context.newEmployerCode, kind: 'start', months: context.months.newEmployerStartMonths });
+      columns.push({ employer: context.newEmployerCode, kind: 'start', months: context.months.newEmployerStartMonths, registered: false });
     }
     if (context.startMonths && Object.keys(context.startMonths).length > 0) {
-      columns.push({ employer: view.employerCode, kind: 'start', months: context.startMonths });
+      columns.push({ employer: view.employerCode, kind: 'start', months: context.startMonths, registered: true });
     }
   }
-  return columns;
+  // Once hr has registered an addition, its start months replace those a termination computed in advance.
+  const registered = new Set(columns.filter((column) => column.registered).map((column) => column.employer));
+  return columns.filter((column) => column.registered !== false || !registered.has(column.employer));
 }
 
 /** Lists every case of the scenario and, where they computed them, the months per insurance of each employer. */

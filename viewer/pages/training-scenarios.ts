@@ -193,10 +193,20 @@ export const TRAINING_SCENARIOS: readonly TrainingScenario[] = [
           person: { name: '张三', idNumber: ID_NUMBER },
           labourContract: { kind: 'fixed-term', startsOn: '2024-01-24', endsOn: '2027-01-23' },
           insurances: ['pension', 'unemployment', 'workInjury', 'medical'],
+          previousEmployer: { employerCode: EMPLOYER_CODE, lastChargedMonth: '2024-01' },
         },
         narration: {
-          zh: 'B单位1月为张三办理增员。B单位的工伤保险自2024年01月起缴费；养老、失业保险自2024年02月起缴费，因为1月已由A单位缴纳，同一人同一月只能由一个单位缴纳养老保险。北京的办事说明没有规定医疗保险的月份，本系统按同一月只由一个单位缴纳处理，医疗保险也自2月起。下表列出两个单位各险种的停止和开始缴费年月。',
-          en: "Employer B adds Zhang San in January. B's work injury insurance starts in 2024-01; pension and unemployment start in 2024-02, because A already pays January and one person cannot pay pension twice for a month. Beijing's process description gives no month for medical insurance; this system applies the same one-payer-per-month rule, so medical also starts in February. The table lists the stop and start months of both employers, insurance by insurance.",
+          zh: 'B单位1月为张三办理增员，并注明张三同月离开A单位、A单位最后缴费年月为2024年01月。B单位的工伤保险自2024年01月起缴费；养老、失业保险自2024年02月起缴费，因为1月已由A单位缴纳，同一人同一月只能由一个单位缴纳养老保险。北京的办事说明没有规定医疗保险的月份，本系统按同一月只由一个单位缴纳处理，医疗保险也自2月起。下表列出两个单位各险种的停止和开始缴费年月。',
+          en: "Employer B adds Zhang San in January and notes that Zhang San left employer A in the same month, whose last charged month is 2024-01. B's work injury insurance starts in 2024-01; pension and unemployment start in 2024-02, because A already pays January and one person cannot pay pension twice for a month. Beijing's process description gives no month for medical insurance; this system applies the same one-payer-per-month rule, so medical also starts in February. The table lists the stop and start months of both employers, insurance by insurance.",
+        },
+      },
+      {
+        kind: 'event',
+        caseKey: 'employer-b',
+        type: 'REGISTRATION_SUCCEEDED',
+        narration: {
+          zh: '人社登记增员成功。B单位的案件按险种记下开始缴费年月：工伤保险2024年01月，养老、失业、医疗保险2024年02月，与A单位的减员案件算出的月份一致。',
+          en: "hr registers the addition. Employer B's case records the start month of each insurance: work injury 2024-01; pension, unemployment and medical 2024-02, the same months that employer A's termination case computed.",
         },
       },
     ],
