@@ -11,6 +11,7 @@ import type { FeePeriod } from '../../machines/policy/fee-period.js';
 import { DECLARATION_WINDOW_OPTIONS } from '../../machines/processes/deadline-records.js';
 import type { IsoDate } from '../../machines/policy/iso-date.js';
 import { pickLanguage } from '../../viewer/i18n/messages.js';
+import { diagramCacheInfo } from '../../viewer/mermaid/diagram-cache-info.js';
 import { AuditPage } from '../../viewer/pages/audit-page.js';
 import { CasePage } from '../../viewer/pages/case-page.js';
 import { CataloguePage } from '../../viewer/pages/catalogue-page.js';
@@ -92,13 +93,14 @@ export function registerViewerRoutes(app: OpenAPIHono, context: RouteContext): v
         workingDays: listWorkingDays(today),
         declarationDeadlines: listDeclarationDeadlines(today),
         processes: listLatestProcesses(),
+        diagramCache: diagramCacheInfo(),
       }),
     );
   });
 
-  app.get('/cases/:id', (c) => c.html(CasePage({ frame: frameOf(c), caseId: c.req.param('id') })));
+  app.get('/cases/:id', (c) => c.html(CasePage({ frame: frameOf(c), caseId: c.req.param('id'), diagramCache: diagramCacheInfo() })));
 
-  app.get('/processes', (c) => c.html(CataloguePage({ frame: frameOf(c), processes: listLatestProcesses() })));
+  app.get('/processes', (c) => c.html(CataloguePage({ frame: frameOf(c), processes: listLatestProcesses(), diagramCache: diagramCacheInfo() })));
 
   app.get('/new/:processId', (c) => {
     const definition = getLatestProcess(c.req.param('processId'));

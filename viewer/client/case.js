@@ -3,37 +3,76 @@
 import {
   api, el, errorMessage, fieldLabel, formatDate, formatFeePeriod, formatInstant, formatValue, loadMermaid, localized, page, partyName, renderMermaid, t,
 } from './common.js';
+import { caseHighlight, highlightDrawing, openDatabase, placeProcessDiagram, processDiagramKey, readStoredDrawing } from './process-diagram.js';
 import { buildSchemaFields } from './schema-form.js';
 
 const caseId = page.caseId;
 const base = `/api/cases/${encodeURIComponent(caseId)}`;
-const state = { view: null, process: null, history: [], step: null };
+/** `drawing` is the process diagram in the page and the store key it was placed for. */
+const state = { view: null, process: null, history: [], step: null, drawing: null };
+
+/**
+ * How long the look-up of a stored process drawing may take before Mermaid's files and the diagram text
+ * are loaded anyway. Loading Mermaid too early delays a stored drawing, because evaluating Mermaid's
+ * modules blocks the main thread. Measured with Debian's Chromium on a loaded 2-core machine, look-ups
+ * in a used profile took 2–120 ms and the first open of the store in a new profile about 200 ms.
+ */
+const MERMAID_PRELOAD_AFTER_MS = 150;
 
 const stepInput = document.getElementById('step');
 const stepOutput = document.getElementById('step-output');
 
-/** Reads the case and its history and redraws every section; the diagrams follow the step control. */
+/**
+ * Reads the case and its history and redraws every section. The process definition and the stored
+ * process drawing are requested as soon as the case names its process, while the history still loads.
+ * The history shows before the diagram is drawn, and the inspector and the exchange diagram follow it.
+ */
 async function load() {
-  const [caseResponse, historyResponse] = await Promise.all([api(base), api(`${base}/history`)]);
+  const historyRequest = api(`${base}/history`);
+  const caseResponse = await api(base);
   if (!caseResponse.ok) {
     document.getElementById('case-summary').replaceChildren(el('dd', { class: 'form-error', role: 'alert' }, errorMessage(caseResponse.body)));
     return;
   }
-  state.view = caseResponse.body;
+  const view = caseResponse.body;
+  const processRequest = state.process ? null : api(`/api/processes/${encodeURIComponent(view.processId)}`);
+  const drawingKey = processDiagramKey(view.processId, view.processVersion);
+  const needsDrawing = !state.drawing || state.drawing.key !== drawingKey || !state.drawing.svg.isConnected;
+  const storedDrawing = needsDrawing ? readStoredDrawing(drawingKey) : null;
+  const loadText = requestOnce(() => api(`${base}/diagram.mmd?lang=${page.language}&at=${shownStep(view)}`));
+  // On a miss, Mermaid's files and the diagram text load while the history and the process definition
+  // arrive. A lookup slower than MERMAID_PRELOAD_AFTER_MS, such as the first open of the store in a new
+  // browser profile, starts them too.
+  if (storedDrawing) {
+    const slowLookup = new Promise((resolve) => setTimeout(() => resolve(null), MERMAID_PRELOAD_AFTER_MS));
+    void Promise.race([storedDrawing, slowLookup]).then((stored) => {
+      if (stored !== null) return;
+      void loadMermaid().catch(() => {});
+      void loadText();
+    });
+  }
+
+  const historyResponse = await historyRequest;
+  state.view = view;
   state.history = historyResponse.ok ? historyResponse.body.events : [];
-  // The diagrams are requested as of the version just read, so they match it even if an event arrives.
-  const diagramTexts = requestDiagramTexts(shownStep());
-  if (!state.process) {
-    const processResponse = await api(`/api/processes/${encodeURIComponent(state.view.processId)}`);
+  if (processRequest) {
+    const processResponse = await processRequest;
     state.process = processResponse.ok ? processResponse.body : { events: [], states: [] };
   }
   renderSummary();
   renderActions();
   renderHistory();
-  renderInspector();
   renderLinks();
   updateStepControl();
-  await renderDiagrams(diagramTexts);
+  const diagramShown = needsDrawing ? placeStateDiagram(drawingKey, storedDrawing, loadText) : Promise.resolve(highlightStateDiagram());
+
+  // The inspector and the exchange diagram wait for the look-up of the stored drawing (not for a drawing
+  // by Mermaid) and then for the next task, so that the browser can paint the rest first.
+  await storedDrawing;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  renderInspector();
+  await diagramShown;
+  await renderExchange();
 }
 
 function stateTitle(path) {
@@ -213,28 +252,65 @@ function updateStepControl() {
   stepOutput.textContent = t('case.step', { n: stepInput.value, total });
 }
 
-/** Returns the event the diagrams show: the step control's, or the newest. */
-function shownStep() {
-  const total = state.view.version;
+/** Returns a function that calls `request` on its first call and returns that first call's promise on every call. */
+function requestOnce(request) {
+  let pending = null;
+  return () => {
+    pending ??= request();
+    return pending;
+  };
+}
+
+/** Returns the event the diagrams show: the step control's, or the newest of `view`. */
+function shownStep(view = state.view) {
+  const total = view.version;
   return state.step !== null && state.step < total ? state.step : total;
 }
 
-/** Requests the case diagram and the exchange diagram as of event `at`. */
-function requestDiagramTexts(at) {
-  const query = `lang=${page.language}&at=${at}`;
-  return Promise.all([api(`${base}/diagram.mmd?${query}`), api(`${base}/sequence.mmd?${query}`)]);
+/** Returns the history events up to the shown step. */
+function shownHistory() {
+  return state.history.slice(0, shownStep());
 }
 
-/** Draws the diagrams as of the shown step; `diagramTexts` are its requests when already under way. */
-async function renderDiagrams(diagramTexts = requestDiagramTexts(shownStep())) {
-  const total = state.view.version;
-  const [diagram, exchange] = await diagramTexts;
-  const shownHistory = state.history.slice(0, state.step ?? total);
-  const visited = [...new Set(shownHistory.flatMap((entry) => entry.stateAfter ?? []))];
-  const current = shownHistory.at(-1)?.stateAfter ?? [];
-  const fallbackItems = visited.map((path) => `${current.includes(path) ? '■' : '✓'} ${stateTitle(path)}`);
-  if (diagram.ok) await renderMermaid(document.getElementById('diagram'), diagram.body, fallbackItems);
-  if (exchange.ok) await renderMermaid(document.getElementById('exchange'), exchange.body, shownHistory.map((entry) => `${partyName(entry.actor.party)}：${eventTitle(entry.type)}`));
+/**
+ * Puts the process diagram into the page, from the browser's store or drawn from the case's diagram
+ * text, and highlights it as of the shown step. Mermaid is loaded only when the diagram must be drawn.
+ */
+async function placeStateDiagram(drawingKey, storedDrawing, loadText) {
+  const container = document.getElementById('diagram');
+  const history = shownHistory();
+  const current = history.at(-1)?.stateAfter ?? [];
+  const visited = [...new Set(history.flatMap((entry) => entry.stateAfter ?? []))];
+  const svg = await placeProcessDiagram(container, {
+    processId: state.view.processId,
+    processVersion: state.view.processVersion,
+    storedDrawing,
+    loadText,
+    fallbackItems: visited.map((path) => `${current.includes(path) ? '■' : '✓'} ${stateTitle(path)}`),
+  });
+  state.drawing = svg ? { key: drawingKey, svg } : null;
+  highlightStateDiagram();
+}
+
+/** Moves the highlight classes of the drawn process diagram to the shown step, without drawing again. */
+function highlightStateDiagram() {
+  if (state.drawing) highlightDrawing(state.drawing.svg, caseHighlight(shownHistory()));
+}
+
+/** Draws the agency exchange as of the shown step. */
+async function renderExchange() {
+  const at = shownStep();
+  const exchange = await api(`${base}/sequence.mmd?lang=${page.language}&at=${at}`);
+  if (!exchange.ok || at !== shownStep()) return;
+  const history = state.history.slice(0, at);
+  await renderMermaid(document.getElementById('exchange'), exchange.body, history.map((entry) => `${partyName(entry.actor.party)}：${eventTitle(entry.type)}`));
+}
+
+/** Shows both diagrams as of the step control's event. */
+async function showStep() {
+  if (state.drawing?.svg.isConnected) highlightStateDiagram();
+  else await placeStateDiagram(processDiagramKey(state.view.processId, state.view.processVersion), null, () => api(`${base}/diagram.mmd?lang=${page.language}&at=${shownStep()}`));
+  await renderExchange();
 }
 
 stepInput.addEventListener('input', () => {
@@ -243,7 +319,7 @@ stepInput.addEventListener('input', () => {
 });
 stepInput.addEventListener('change', () => {
   state.step = Number(stepInput.value) >= (state.view?.version ?? 0) ? null : Number(stepInput.value);
-  void renderDiagrams();
+  if (state.view) void showStep();
 });
 
 document.getElementById('verify-case')?.addEventListener('click', async () => {
@@ -275,7 +351,7 @@ function followChanges() {
   });
 }
 
-// Mermaid's files load while the first API requests run; a failed load shows in renderMermaid's fallback.
-void loadMermaid().catch(() => {});
+// The drawing store opens while the case is requested.
+void openDatabase();
 await load();
 followChanges();

@@ -130,7 +130,7 @@ export const MERMAID_MAX_TEXT_SIZE = 50_000;
 let mermaidLoading = null;
 
 /**
- * Loads and initialises Mermaid once; later calls share the first load. Pages call it early, so that
+ * Loads and initialises Mermaid once; later calls share the first load. Pages may call it early, so that
  * Mermaid's files arrive while their API requests are still running.
  */
 export function loadMermaid() {
@@ -144,6 +144,27 @@ export function loadMermaid() {
 
 let diagramCounter = 0;
 
+/** A diagram text longer than `MERMAID_MAX_TEXT_SIZE`, which is not given to Mermaid. */
+export class DiagramTooLargeError extends Error {
+  constructor(size) {
+    super(t('diagram.tooLarge', { size, limit: MERMAID_MAX_TEXT_SIZE }));
+    this.name = 'DiagramTooLargeError';
+  }
+}
+
+/**
+ * Lays out a Mermaid text and resolves to the SVG markup, whose root element has the id `svgId`. Rejects
+ * with `DiagramTooLargeError` for a text longer than `maxTextSize`, and with an error when Mermaid fails
+ * to parse or render the text or returns its error picture instead of the diagram.
+ */
+export async function drawMermaid(svgId, text) {
+  if (text.length > MERMAID_MAX_TEXT_SIZE) throw new DiagramTooLargeError(text.length);
+  const mermaid = await loadMermaid();
+  const { svg } = await mermaid.render(svgId, text);
+  if (/Syntax error in text|maximum text size/i.test(svg)) throw new Error('Mermaid returned its error picture');
+  return svg;
+}
+
 /**
  * Draws a Mermaid text into a container. When the text is longer than `maxTextSize`, fails to parse or
  * render, or Mermaid returns its error picture instead of the diagram, the container shows the text and
@@ -151,25 +172,20 @@ let diagramCounter = 0;
  */
 export async function renderMermaid(container, text, fallbackItems = []) {
   container.replaceChildren(el('p', { class: 'hint' }, t('diagram.loading')));
-  if (text.length > MERMAID_MAX_TEXT_SIZE) {
-    showFallback(container, text, fallbackItems, t('diagram.tooLarge', { size: text.length, limit: MERMAID_MAX_TEXT_SIZE }));
-    return false;
-  }
   try {
-    const mermaid = await loadMermaid();
     diagramCounter += 1;
-    const { svg } = await mermaid.render(`mermaid-${diagramCounter}`, text);
-    if (/Syntax error in text|maximum text size/i.test(svg)) throw new Error('Mermaid returned its error picture');
-    container.innerHTML = svg;
+    container.innerHTML = await drawMermaid(`mermaid-${diagramCounter}`, text);
     container.dataset.rendered = 'true';
     return true;
   } catch (error) {
-    showFallback(container, text, fallbackItems, `${t('diagram.fallback')} ${error instanceof Error ? error.message : ''}`);
+    showDiagramFallback(container, text, fallbackItems, error);
     return false;
   }
 }
 
-function showFallback(container, text, items, reason) {
+/** Shows a diagram's text and the `items` list in place of the drawing that `error` prevented. */
+export function showDiagramFallback(container, text, items, error) {
+  const reason = error instanceof DiagramTooLargeError ? error.message : `${t('diagram.fallback')} ${error instanceof Error ? error.message : ''}`;
   container.dataset.rendered = 'false';
   container.replaceChildren(
     el('p', { class: 'warning' }, reason),

@@ -2,6 +2,7 @@
 // left by the engine's holiday calendar (sent by the server as the list of working days).
 import { api, el, errorMessage, formatDate, formatFeePeriod, localized, page, setFieldError, t } from './common.js';
 import { findCaseDeadline } from './deadlines.js';
+import { latestProcessVersion, warmProcessDiagrams } from './process-diagram.js';
 
 const PAGE_LIMIT = 200;
 const workingDays = new Set(page.workingDays);
@@ -38,6 +39,26 @@ function workingDaysLeft(deadline) {
 function canAct(view) {
   if (!user || user.role !== 'caseworker') return true;
   return view.allowedEvents.some((event) => event.parties.includes(user.agency));
+}
+
+/**
+ * Draws the process diagrams of the listed cases into the browser's store in idle time, in list order,
+ * so that the case pages opened from the list show their diagram without laying it out. The latest
+ * version of a process is read from the process catalogue, an older one from one of its cases. Sets
+ * `data-diagrams-warmed` on the table when done.
+ */
+async function warmListedDiagrams(views) {
+  const processes = new Map();
+  for (const view of views) {
+    const id = `${view.processId}@${view.processVersion}`;
+    if (processes.has(id)) continue;
+    const textPath = view.processVersion === latestProcessVersion(view.processId)
+      ? `/api/processes/${encodeURIComponent(view.processId)}/diagram.mmd?lang=${page.language}`
+      : `/api/cases/${encodeURIComponent(view.id)}/diagram.mmd?lang=${page.language}`;
+    processes.set(id, { processId: view.processId, processVersion: view.processVersion, textPath });
+  }
+  const drawn = await warmProcessDiagrams([...processes.values()]);
+  document.getElementById('worklist').dataset.diagramsWarmed = String(drawn);
 }
 
 async function loadWorklist() {
@@ -84,6 +105,7 @@ async function loadWorklist() {
       ),
     ),
   );
+  void warmListedDiagrams(rows.map(({ view }) => view));
 }
 
 /** Builds the deadline cell: the date with the rule that sets it, or the reason there is none. */

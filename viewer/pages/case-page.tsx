@@ -1,5 +1,6 @@
 import { translate } from '../i18n/messages.js';
 import type { MessageKey } from '../i18n/messages.js';
+import type { DiagramCacheInfo } from '../mermaid/diagram-cache-info.js';
 import { Layout } from './layout.js';
 import type { PageFrame } from './layout.js';
 
@@ -9,12 +10,19 @@ import type { PageFrame } from './layout.js';
  * inspector's microsteps, the agency exchange, linked cases, and a step control that shows the case as of
  * event N. A server-sent event stream keeps them current.
  */
-export function CasePage(props: { frame: PageFrame; caseId: string }) {
+export function CasePage(props: { frame: PageFrame; caseId: string; diagramCache: DiagramCacheInfo }) {
   const t = (key: MessageKey, params?: Record<string, string>) => translate(props.frame.language, key, params);
   const isAuditor = props.frame.principal?.role === 'auditor';
   const id = encodeURIComponent(props.caseId);
   return (
-    <Layout frame={props.frame} title={t('case.title', { id: props.caseId })} script="case" data={{ caseId: props.caseId }}>
+    <Layout
+      frame={props.frame}
+      title={t('case.title', { id: props.caseId })}
+      script="case"
+      modulePreloads={['schema-form', 'process-diagram']}
+      fetchPreloads={[`/api/cases/${id}`, `/api/cases/${id}/history`]}
+      data={{ caseId: props.caseId, diagramCache: props.diagramCache }}
+    >
       <p id="live-status" class="live" aria-live="polite"></p>
       <dl id="case-summary" class="summary">
         <dt>{t('common.loading')}</dt>

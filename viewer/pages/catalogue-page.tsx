@@ -1,6 +1,7 @@
 import type { ProcessDefinition } from '../../machines/engine/process-definition.js';
 import { translate } from '../i18n/messages.js';
 import type { MessageKey } from '../i18n/messages.js';
+import type { DiagramCacheInfo } from '../mermaid/diagram-cache-info.js';
 import { Layout } from './layout.js';
 import type { PageFrame } from './layout.js';
 import { BranchList } from './branch-list.js';
@@ -8,14 +9,15 @@ import { BranchList } from './branch-list.js';
 /**
  * Renders the process catalogue: every process with its description (which states its routing rules), its
  * events and the parties that send them, and every branch of its machine. The page's module draws each
- * process diagram from GET /api/processes/:processId/diagram.mmd.
+ * process diagram from GET /api/processes/:processId/diagram.mmd, or takes it from the browser's
+ * diagram store.
  */
-export function CataloguePage(props: { frame: PageFrame; processes: readonly ProcessDefinition[] }) {
+export function CataloguePage(props: { frame: PageFrame; processes: readonly ProcessDefinition[]; diagramCache: DiagramCacheInfo }) {
   const { language } = props.frame;
   const t = (key: MessageKey) => translate(language, key);
   const canOpen = props.frame.principal?.role === 'employer' || props.frame.principal?.role === 'caseworker';
   return (
-    <Layout frame={props.frame} title={t('catalogue.title')} script="catalogue">
+    <Layout frame={props.frame} title={t('catalogue.title')} script="catalogue" modulePreloads={['process-diagram']} data={{ diagramCache: props.diagramCache }}>
       <nav class="toc">
         <ul>
           {props.processes.map((process) => (

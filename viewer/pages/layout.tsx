@@ -20,6 +20,17 @@ export interface LayoutProps {
   readonly script?: string;
   /** Data handed to the page's module as JSON, next to the message catalogue. */
   readonly data?: Readonly<Record<string, unknown>>;
+  /**
+   * Modules under /static/viewer/ (names without `.js`) that the page's module imports, announced with
+   * `modulepreload` so that the browser fetches them with the page instead of after parsing the module.
+   */
+  readonly modulePreloads?: readonly string[];
+  /**
+   * Same-origin API paths the page's module reads first, announced with `preload` (`as="fetch"`) so that
+   * the requests start while the modules load. The module must request them with `fetch` in `cors` mode
+   * with `same-origin` credentials, which is what `api()` in common.js does, or the browser fetches twice.
+   */
+  readonly fetchPreloads?: readonly string[];
   readonly children?: Child;
 }
 
@@ -51,6 +62,10 @@ export function Layout(props: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} · ${t('app.title')}`}</title>
         <link rel="stylesheet" href="/static/viewer/viewer.css" />
+        {(props.fetchPreloads ?? []).map((href) => <link rel="preload" href={href} as="fetch" crossorigin="anonymous" />)}
+        <link rel="modulepreload" href="/static/viewer/common.js" />
+        {props.script ? <link rel="modulepreload" href={`/static/viewer/${props.script}.js`} /> : null}
+        {(props.modulePreloads ?? []).map((name) => <link rel="modulepreload" href={`/static/viewer/${name}.js`} />)}
       </head>
       <body>
         <header class="top">

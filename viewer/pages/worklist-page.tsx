@@ -1,6 +1,7 @@
 import type { ProcessDefinition } from '../../machines/engine/process-definition.js';
 import { translate } from '../i18n/messages.js';
 import type { MessageKey } from '../i18n/messages.js';
+import type { DiagramCacheInfo } from '../mermaid/diagram-cache-info.js';
 import { Layout } from './layout.js';
 import type { PageFrame } from './layout.js';
 
@@ -13,18 +14,21 @@ export interface WorklistPageProps {
   /** The declaration deadline of each fee period (`YYYY-MM`) around `today`, moved to a working day. */
   readonly declarationDeadlines: Readonly<Record<string, string>>;
   readonly processes: readonly ProcessDefinition[];
+  /** Key parts of the process diagrams that the page draws in idle time for the case pages opened from it. */
+  readonly diagramCache: DiagramCacheInfo;
 }
 
 /**
  * Renders the worklist's filter form and an empty table. The page's module lists the cases through
  * GET /api/cases, keeps those on the user's worklist, and sorts them overdue first, then by deadline.
+ * In idle time it then draws the diagrams of the listed processes into the browser's diagram store.
  */
 export function WorklistPage(props: WorklistPageProps) {
   const { language } = props.frame;
   const t = (key: MessageKey) => translate(language, key);
   const canOpen = props.frame.principal?.role === 'employer' || props.frame.principal?.role === 'caseworker';
   return (
-    <Layout frame={props.frame} title={t('worklist.title')} script="worklist" data={{ today: props.today, workingDays: props.workingDays, declarationDeadlines: props.declarationDeadlines }}>
+    <Layout frame={props.frame} title={t('worklist.title')} script="worklist" modulePreloads={['deadlines', 'process-diagram']} data={{ today: props.today, workingDays: props.workingDays, declarationDeadlines: props.declarationDeadlines, diagramCache: props.diagramCache }}>
       <p id="worklist-hint" class="hint"></p>
       <form id="worklist-filters" class="filters" role="search">
         <div class="field">
