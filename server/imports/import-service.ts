@@ -17,9 +17,9 @@ import type { PushFile } from './read-push-file.js';
 /**
  * Rows applied per transaction in a real run.
  * NOTE: each row goes through the case service one at a time (machine start, case, event, timers, row
- * record). `npm run bench -- --only import` measured a median of 1,312 rows per second for a 5,000-row
- * file on SQLite, against 17,659 for raw better-sqlite3 inserts of the same rows (2 AMD EPYC cores shared with other work, Node 20),
- * so a 200,000-row file takes minutes, not seconds.
+ * record). The full benchmark run in docs/benchmarks.md measured a median of 2,547 rows per second for a
+ * 5,000-row file on SQLite, against 25,739 for raw inserts of the same rows (2 cores, Node 20). A
+ * 200,000-row file therefore takes minutes, not seconds.
  */
 export const DEFAULT_BATCH_SIZE = 500;
 
