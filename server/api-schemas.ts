@@ -1,3 +1,4 @@
+import { encodeLocalizedText } from '../machines/localized-text.js';
 import { z } from '@hono/zod-openapi';
 import { CHANNELS } from '../machines/policy/parties.js';
 
@@ -36,7 +37,18 @@ export const eventBodySchema = z
   .object({
     type: z.string().min(1).max(100).openapi({ example: 'DECLARE' }),
     data: z.record(z.string(), z.unknown()).default({}),
-    expectedVersion: z.number().int().min(1),
+    expectedVersion: z
+      .number({
+        error: (issue) =>
+          issue.input === undefined
+            ? encodeLocalizedText({
+                zh: '缺少 expectedVersion：请填写案件当前的 version（见 GET /api/cases/:id）',
+                en: "expectedVersion is missing: send the case's current version (see GET /api/cases/:id)",
+              })
+            : undefined,
+      })
+      .int()
+      .min(1),
     channel: z.enum(CHANNELS).optional(),
   })
   .strict()

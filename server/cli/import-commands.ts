@@ -18,9 +18,19 @@ import type { CliContext } from './commands.js';
  * row is bad or was rejected, 0 otherwise.
  */
 export async function importPushFile(context: CliContext, path: string, options: { dryRun?: boolean; batchSize?: string }): Promise<number> {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? { zh: '文件不存在', en: 'no such file' } : { zh: '无法读取该文件', en: 'the file cannot be read' };
+    process.stderr.write(`error: ${path}: ${reason.en}; check the path.
+错误：${path}：${reason.zh}，请检查路径。
+`);
+    return EXIT_PROBLEMS;
+  }
   let file;
   try {
-    file = await readPushFile(readFileSync(path), formatOf(path));
+    file = await readPushFile(bytes, formatOf(path));
   } catch (error) {
     if (!(error instanceof PushFileError)) throw error;
     process.stderr.write(`error: ${path}: ${error.localized.en}\n错误：${path}：${error.localized.zh}\n`);
@@ -43,8 +53,9 @@ export async function importPushFile(context: CliContext, path: string, options:
   }
 
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  const badRows = new Set(report.issues.map((issue) => issue.rowNumber)).size;
   process.stderr.write(
-    `${report.rowCount} rows, ${report.issues.length === 0 ? 'no' : new Set(report.issues.map((issue) => issue.rowNumber)).size} bad rows, ` +
+    `${report.rowCount} rows, ${badRows === 0 ? 'no' : badRows} bad ${badRows === 1 ? 'row' : 'rows'}, ` +
       `${report.appliedRows} applied now, ${report.alreadyAppliedRows} applied before, ${report.rejectedRows.length} rejected` +
       `${report.dryRun ? ' (dry run: nothing changed)' : ''}\n`,
   );

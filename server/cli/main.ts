@@ -24,7 +24,7 @@ import type { ExportOptions } from './import-commands.js';
  * (the same variable as the server) and applies pending migrations first.
  */
 const program = new Command('npm run cli --')
-  .description('Users, tokens and audit checks of the social insurance fee case engine (社保费申报缴纳案件引擎).')
+  .description('Users, tokens, audit checks, month-end imports, headcount reconciliation and exports of the social insurance fee case engine (社保费申报缴纳案件引擎).')
   .showHelpAfterError();
 
 /** Wraps a command so that it runs on the database and sets the process's exit code. */

@@ -53,7 +53,10 @@ export function redirectPagesToSignIn(): MiddlewareHandler {
     if (c.req.method !== 'GET' || c.res.status !== 401 || !PAGE_PATH.test(c.req.path)) return;
     if (!(c.req.header('accept') ?? '').includes('text/html')) return;
     const target = c.req.path + (new URL(c.req.url).search || '');
-    c.res = c.redirect(`/login?next=${encodeURIComponent(target)}`, 303);
+    // The sign-in page takes the language choice too, so that `?lang=en` on any page shows it in English.
+    const language = c.req.query('lang');
+    const languageQuery = language === undefined ? '' : `&lang=${encodeURIComponent(language)}`;
+    c.res = c.redirect(`/login?next=${encodeURIComponent(target)}${languageQuery}`, 303);
   };
 }
 
@@ -81,7 +84,8 @@ export function registerViewerRoutes(app: OpenAPIHono, context: RouteContext): v
   app.get('/', (c) => {
     const principal = findPrincipal(c);
     const home = principal?.role === 'trainer' ? '/training' : '/worklist';
-    return c.redirect(home, 303);
+    // Keep the query, so that `/?lang=en` reaches the home page, which stores the choice.
+    return c.redirect(home + new URL(c.req.url).search, 303);
   });
 
   app.get('/worklist', (c) => {

@@ -154,6 +154,15 @@ describe.each(testDialects())('API rejections on %s', (dialect) => {
     );
   });
 
+  it('missing expectedVersion is 400 saying what to send', async () => {
+    await expectRejected(
+      () => request(server.baseUrl, 'POST', `/api/cases/${openCaseId}/events`, { actor: EMPLOYER, json: { type: 'MAINTAIN_START_MONTH', data: { startMonth: '2023-12' }, channel: 'hr-online' } }),
+      400,
+      'MALFORMED_REQUEST',
+      { zh: '缺少 expectedVersion：请填写案件当前的 version', en: "expectedVersion is missing: send the case's current version" },
+    );
+  });
+
   it('stale expectedVersion is 409 with the current version', async () => {
     const response = await expectRejected(
       () => sendEvent(server.baseUrl, openCaseId, EMPLOYER, { type: 'MAINTAIN_START_MONTH', data: { startMonth: '2023-12' }, expectedVersion: 7, channel: 'hr-online' }),

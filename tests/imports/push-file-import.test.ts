@@ -64,6 +64,19 @@ describe.each(testDialects())('push file import on %s', (dialect) => {
     rmSync(folder, { recursive: true, force: true });
   });
 
+  it('missing file: clear message, exit 1', async () => {
+    const database = await createTestDatabase(dialect);
+    try {
+      const run = await runCli(database, ['import', join(folder, 'no-such-file.csv'), '--dry-run']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('no such file; check the path.');
+      expect(run.stderr).toContain('文件不存在，请检查路径。');
+      expect(run.stderr).not.toContain('ENOENT');
+    } finally {
+      await database.drop();
+    }
+  });
+
   for (const rowCount of [10, 10_000]) {
     it(`${rowCount} rows: dry run, real run, repeat`, async () => {
       const database = await createTestDatabase(dialect);
