@@ -45,6 +45,8 @@ export interface CaseRequest {
   readonly demo?: boolean;
   readonly sandboxId?: string | undefined;
   readonly idempotencyKey?: string;
+  /** See `SubmitOptions.recordedFor`. */
+  readonly recordedFor?: IsoDate;
 }
 
 export interface SubmitOptions {
@@ -52,6 +54,11 @@ export interface SubmitOptions {
   readonly firedTimerId?: string;
   /** The case row the caller has just read, to be used instead of reading it again. */
   readonly knownRow?: CasesTable;
+  /**
+   * The business date of a fact that happened earlier and is recorded now, such as a change hr made in
+   * the month a month-end push file reports. Only for real cases, and never after today's business date.
+   */
+  readonly recordedFor?: IsoDate;
 }
 
 export interface EventSubmission {
@@ -145,7 +152,7 @@ export class CaseService {
 
     const sandboxId = request.sandboxId ?? null;
     const now = this.#clock.now();
-    const businessDate = await this.#businessDateOf(sandboxId, now);
+    const businessDate = recordedOrCurrent(request.recordedFor, sandboxId, await this.#businessDateOf(sandboxId, now));
     const result = startCase(definition, request.input, { party: actor.party, channel, businessDate });
     if (!result.ok) throw result.error;
 
@@ -227,7 +234,7 @@ export class CaseService {
 
     const now = this.#clock.now();
     const sandboxId = caseRow.sandbox_id ?? null;
-    const businessDate = await this.#businessDateOf(sandboxId, now);
+    const businessDate = recordedOrCurrent(options.recordedFor, sandboxId, await this.#businessDateOf(sandboxId, now));
     const result = applyEvent(
       definition,
       JSON.parse(caseRow.snapshot) as Snapshot<unknown>,
@@ -502,6 +509,15 @@ export function sandboxNotFound(sandboxId: string): CaseError {
     { zh: `找不到培训沙箱“${sandboxId}”，请检查沙箱编号。`, en: `Sandbox "${sandboxId}" was not found; check the sandbox id.` },
     { sandboxId },
   );
+}
+
+/** The business date of a write: a recorded fact's own date when it has one, otherwise the current one. */
+function recordedOrCurrent(recordedFor: IsoDate | undefined, sandboxId: string | null, current: IsoDate): IsoDate {
+  if (recordedFor === undefined) return current;
+  // Both are programming errors of the caller, not user input, so they are not CaseErrors.
+  if (sandboxId !== null) throw new Error('A recorded business date is only for real cases, not sandbox cases');
+  if (recordedFor > current) throw new Error(`The recorded business date ${recordedFor} is after the current one, ${current}`);
+  return recordedFor;
 }
 
 function linkedCaseRejected(caseId: string, linked: ProcessDefinition, error: CaseError): CaseError {

@@ -7,7 +7,9 @@ import { CaseService } from '../case-service.js';
 import type { Actor } from '../case-service.js';
 import { beijingDateOf } from '../clock.js';
 import type { Clock } from '../clock.js';
+import { feePeriodParts } from '../../machines/policy/fee-period.js';
 import type { FeePeriod } from '../../machines/policy/fee-period.js';
+import { compareIsoDates, daysInMonth, isoDateFromParts } from '../../machines/policy/iso-date.js';
 import type { IsoDate } from '../../machines/policy/iso-date.js';
 import { choosePushEvent, monthlyReportNotFoundText, pushNotAcceptedText } from './plan-headcount-row.js';
 import { planImport } from './plan-import.js';
@@ -153,6 +155,7 @@ export class ImportService {
   async #applyRow(cases: CaseService, imports: ImportStore, row: PlannedRow, at: { key: string; operator: string; today: IsoDate }): Promise<string> {
     const actor: Actor = { id: at.operator, role: 'caseworker', party: row.party };
     if (row.target === 'open-monthly-report') return this.#feedMonthlyReport(cases, imports, row, actor, at);
+    if (row.processId === 'personnel-termination' && row.party === 'hr') return this.#recordTermination(cases, row, actor, at);
 
     let caseId: string | undefined;
     let version = 1;
@@ -173,6 +176,29 @@ export class ImportService {
       await cases.submitEventRecord(caseId, submission, actor, `${at.key}:${row.event.type}`, created ? { knownRow: created } : {});
     }
     return caseId;
+  }
+
+  /**
+   * Records a termination that hr pushed as done: the case opens and hr's confirmation follows, with the
+   * employer's confirmation of the termination warning at hr's window when there is one. A push reports a
+   * termination hr made in the change month, and the termination's steps must happen in that month, so
+   * every step is recorded for a business date in it: its last day, or today for the current month.
+   */
+  async #recordTermination(cases: CaseService, row: PlannedRow, actor: Actor, at: { key: string; operator: string; today: IsoDate }): Promise<string> {
+    const month = row.input['terminationMonth'] as FeePeriod;
+    const { year, month: monthNumber } = feePeriodParts(month);
+    const lastDay = isoDateFromParts(year, monthNumber, daysInMonth(year, monthNumber));
+    const recordedFor = compareIsoDates(lastDay, at.today) < 0 ? lastDay : at.today;
+
+    let current = await cases.createCaseRecord({ processId: row.processId, input: row.input, idempotencyKey: at.key, recordedFor }, actor, 'hr-window');
+    if (current.state === 'awaitingConfirmation') {
+      const employerAtWindow: Actor = { id: at.operator, role: 'caseworker', party: 'employer' };
+      const confirmation = { type: 'CONFIRM_WARNING', data: {}, expectedVersion: current.version, channel: 'hr-window' as const };
+      current = (await cases.submitEventRecord(current.id, confirmation, employerAtWindow, `${at.key}:CONFIRM_WARNING`, { knownRow: current, recordedFor })).caseRow;
+    }
+    const hrConfirmation = { type: 'HR_CONFIRM_TERMINATION', data: {}, expectedVersion: current.version };
+    await cases.submitEventRecord(current.id, hrConfirmation, actor, `${at.key}:HR_CONFIRM_TERMINATION`, { knownRow: current, recordedFor });
+    return current.id;
   }
 
   /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, query, testDialects } from '../support/databases.js';
 import type { TestDatabase } from '../support/databases.js';
-import { generatePushFile } from './push-file-generator.js';
+import { generatePushFile, lastMonth } from './push-file-generator.js';
 import type { GeneratedFile } from './push-file-generator.js';
 
 interface CliRun {
@@ -101,7 +101,12 @@ describe.each(testDialects())('push file import on %s', (dialect) => {
         expect(await countCasesByProcess(database)).toEqual(expectedCases(file));
         const keyPattern = `import:${report.sha256}:%`;
         const importEvents = await countOf(database, 'select count(*) as count from case_events where idempotency_key like ?', [keyPattern]);
-        expect(importEvents).toBe(goodRowCount(file) + file.goodRows.change);
+        // A change row adds its change event; a termination row adds the warning confirmation and hr's confirmation.
+        expect(importEvents).toBe(goodRowCount(file) + file.goodRows.change + 2 * file.goodRows.termination);
+        const terminations = await query(database, "select state, status from cases where process_id = 'personnel-termination'");
+        expect(terminations.every((row) => row['state'] === 'terminated' && row['status'] === 'done')).toBe(true);
+        const lastDay = await query(database, "select distinct business_date from case_events where idempotency_key like ? and type = 'HR_CONFIRM_TERMINATION'", [keyPattern]);
+        expect(lastDay.map((row) => String(row['business_date']).slice(0, 7))).toEqual(file.goodRows.termination > 0 ? [lastMonth()] : []);
         const badRowEvents = await query(database, 'select idempotency_key from case_events where idempotency_key like ?', [keyPattern]);
         const eventRows = new Set(badRowEvents.map((row) => Number(String(row['idempotency_key']).split(':')[2])));
         for (const badRow of file.badRows.keys()) expect(eventRows.has(badRow)).toBe(false);
