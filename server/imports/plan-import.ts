@@ -7,7 +7,7 @@ import { ID_TYPE_TITLES, ID_TYPES } from '../../machines/processes/personal-data
 import type { IdType } from '../../machines/processes/personal-data-change.js';
 import { LABOUR_CONTRACT_KINDS } from '../../machines/processes/personnel-addition.js';
 import { TERMINATION_REASON_TITLES, TERMINATION_REASONS } from '../../machines/processes/personnel-termination.js';
-import { checkSchema, checkWith, issue, normaliseDate, parseInsurances, parseMonth } from './cell-checks.js';
+import { checkSchema, checkWith, issue, normaliseDate, parseInsurances, parseMonth, requireCell } from './cell-checks.js';
 import type { CommonCells, Report, RowIssue } from './cell-checks.js';
 import { planEmployerRow } from './plan-employer-row.js';
 import { planHeadcountRow } from './plan-headcount-row.js';
@@ -217,6 +217,8 @@ function planPersonRow(row: PushFileRow, changeType: ChangeType | undefined, com
   const name = cells.name ?? '';
 
   if (changeType === 'addition') {
+    // An empty cell or a missing column is a missing value, not an invalid contract kind.
+    if (requireCell(cells, 'contractKind', at) === undefined) return undefined;
     const contractKind = CONTRACT_KIND_BY_TITLE[cells.contractKind ?? ''];
     if (contractKind === undefined) {
       at('contractKind', 'UNKNOWN_CONTRACT_KIND', {

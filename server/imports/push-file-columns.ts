@@ -6,9 +6,9 @@ import type { LocalizedText } from '../../machines/localized-text.js';
  */
 export const PUSH_FILE_COLUMNS = [
   { key: 'employerCode', header: '单位统一社会信用代码', en: 'Employer unified social credit code', aliases: ['统一社会信用代码'] },
-  { key: 'name', header: '姓名', en: 'Name (before a change)', aliases: ['原姓名'] },
-  { key: 'idType', header: '证件类型', en: 'ID type (before a change)', aliases: ['原证件类型'] },
-  { key: 'idNumber', header: '证件号码', en: 'ID number (before a change)', aliases: ['原证件号码'] },
+  { key: 'name', header: '姓名', en: 'Name (the old one on a change row)', aliases: ['原姓名'] },
+  { key: 'idType', header: '证件类型', en: 'ID type (the old one on a change row)', aliases: ['原证件类型'] },
+  { key: 'idNumber', header: '证件号码', en: 'ID number (the old one on a change row)', aliases: ['原证件号码'] },
   { key: 'changeType', header: '变动类型', en: 'Change type: 增加, 减少 or 变更', aliases: [] },
   { key: 'insurances', header: '险种', en: 'Insurances', aliases: [] },
   { key: 'changeMonth', header: '变动年月', en: 'Month of the change (YYYY-MM or YYYYMM)', aliases: [] },

@@ -39,7 +39,7 @@ describe.each(testDialects())('import routes on %s', (dialect) => {
     expect(upload.body.dryRun).toBe(true);
     expect(upload.body.issues.map((issue: { rowNumber: number }) => issue.rowNumber)).toEqual([...file.badRows.keys()]);
     expect(upload.body.issues[0].message.zh).toContain('校验码');
-    expect(upload.body.issues[0].columnTitle).toEqual({ zh: '证件号码', en: 'ID number (before a change)' });
+    expect(upload.body.issues[0].columnTitle).toEqual({ zh: '证件号码', en: 'ID number (the old one on a change row)' });
     const [row] = await query(server.database, 'select count(*) as count from cases');
     expect(Number(row?.['count'])).toBe(0);
   });
