@@ -12,23 +12,30 @@ import { AUDITOR_USER, HR_WORKER, createViewerUsers, signIn } from './support/vi
  * the page's modules do and wraps `render` on the module's shared default export, so the page's calls
  * go through the wrapper. A string, because Vitest rewrites import() inside functions it transforms.
  */
-const COUNT_MERMAID_RENDERS = `
-  window.__mermaidRenders = [];
-  import('/static/mermaid/mermaid.esm.min.mjs').then((module) => {
-    const mermaid = module.default;
-    const render = mermaid.render.bind(mermaid);
-    mermaid.render = (id, ...rest) => {
-      window.__mermaidRenders.push(id);
-      return render(id, ...rest);
-    };
-  });
+// The page's Mermaid module is answered with a module that wraps the real one and counts each render. The
+// wrapper is evaluated before any page code can reach Mermaid, so no render goes uncounted.
+const COUNTING_MERMAID_MODULE = `
+  import mermaid from '/static/mermaid/mermaid.esm.min.mjs?counted';
+  window.__mermaidRenders ??= [];
+  const render = mermaid.render.bind(mermaid);
+  mermaid.render = (id, ...rest) => {
+    window.__mermaidRenders.push(id);
+    return render(id, ...rest);
+  };
+  export default mermaid;
 `;
+
+/** Answers the page's requests for Mermaid with the counting module. */
+async function countMermaidRenders(page: Page): Promise<void> {
+  await page.route('**/static/mermaid/mermaid.esm.min.mjs', (route) => route.fulfill({ contentType: 'text/javascript', body: COUNTING_MERMAID_MODULE }));
+}
 
 /** Opens a case page in a new tab of the context and waits until its process diagram is in the page. */
 async function openCase(context: BrowserContext, baseUrl: string, caseId: string, query = ''): Promise<Page> {
   const page = await context.newPage();
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.addInitScript({ content: COUNT_MERMAID_RENDERS });
+  await page.addInitScript({ content: 'window.__mermaidRenders = [];' });
+  await countMermaidRenders(page);
   await page.goto(`${baseUrl}/cases/${caseId}${query}`);
   await page.locator('#diagram[data-rendered="true"] svg').waitFor({ timeout: 15_000 });
   return page;
@@ -175,7 +182,8 @@ describe.runIf(browserAvailable())('viewer process diagram store', () => {
 
   it('missing IndexedDB falls back to drawing', { timeout: 60_000 }, async () => {
     const page = await browser.context.newPage();
-    await page.addInitScript({ content: `Object.defineProperty(window, 'indexedDB', { value: undefined });${COUNT_MERMAID_RENDERS}` });
+    await page.addInitScript({ content: `Object.defineProperty(window, 'indexedDB', { value: undefined }); window.__mermaidRenders = [];` });
+    await countMermaidRenders(page);
     await page.goto(`${server.baseUrl}/cases/${paidCaseId}?lang=en`);
     await page.locator('#diagram[data-rendered="true"] svg').waitFor({ timeout: 15_000 });
     expect(await page.locator('#diagram').getAttribute('data-source')).toBe('drawn');
