@@ -158,8 +158,8 @@ export class CaseStore {
   /**
    * Appends an event to a case in one transaction: the case row moves from `current.version` to the next
    * version, the event is chained to `current.head_hash`, and any linked cases are created with their links.
-   * `current` is the row the caller read; the version guard makes its head hash the exact previous head,
-   * because version and head hash always change together. Returns a version conflict, and writes nothing,
+   * `current` is the row the caller read. Its head hash is the exact previous head whenever the version
+   * guard passes, because version and head hash always change together. Returns a version conflict, and writes nothing,
    * when another writer moved the case first, and `timer-not-pending`, also writing nothing, when the timer
    * the event fires was fired or cancelled first.
    */

@@ -69,7 +69,7 @@ const STATEMENT_CACHE_SIZE = 500;
 /**
  * Wraps a better-sqlite3 connection so that Kysely reuses one prepared statement per SQL text. Kysely's
  * SQLite driver prepares every query afresh, and compiling the SQL was a fifth of a write's time in the
- * store benchmark (docs/benchmarks.md). Reuse is safe because Kysely holds the single connection for the
+ * store benchmark (docs/benchmarks.md). Reuse is safe because Kysely keeps the single connection for the
  * whole of a query or stream, so a statement never runs twice at once. SQLite prepares a statement again
  * by itself when the schema changes. The least recently used statement is dropped when the cache is full.
  */

@@ -12,6 +12,7 @@ import { verifyChain } from '../db/hash-chain.js';
 import { hashCanonical } from '../db/canonical-json.js';
 import type { CaseEventsTable, CaseLinksTable, CasesTable } from '../db/schema.js';
 import { SandboxStore } from '../db/sandbox-store.js';
+import { compareIsoDates } from '../machines/policy/iso-date.js';
 import type { IsoDate } from '../machines/policy/iso-date.js';
 import { describeChange, planTimers } from './case-timers.js';
 import { maskPersonalData } from './auth/personal-data.js';
@@ -28,7 +29,7 @@ export interface Actor {
   readonly party: Party;
 }
 
-/** Where the service finds process definitions; the product's catalogue unless a test passes its own. */
+/** Lookup of process definitions: the product's catalogue, unless a test passes its own. */
 export interface ProcessLookup {
   getLatestProcess(id: string): ProcessDefinition | undefined;
   getProcessVersion(id: string, version: number): ProcessDefinition | undefined;
@@ -38,7 +39,7 @@ const CATALOGUE: ProcessLookup = { getLatestProcess, getProcessVersion };
 
 type AppendedEvent = Extract<AppendResult, { ok: true }>;
 
-/** What opens a case: see `CaseService.createCase`. */
+/** Request to open a case (see `CaseService.createCase`). */
 export interface CaseRequest {
   readonly processId: string;
   readonly input: unknown;
@@ -168,8 +169,8 @@ export class CaseService {
    * event without writing, and a different submission under the same key is rejected. `firedTimerId`
    * names the timer that sends the event: the event's transaction marks it fired, and the event is
    * rejected with `TIMER_NOT_PENDING` (409) when the timer was fired or cancelled first. `knownRow` is the
-   * case row the caller has just read (the access check does), which saves reading it again; the version
-   * guard of the write still catches any change since.
+   * case row the caller has just read, as the access check does, so it is not read again. The version
+   * guard of the write still catches any change since that read.
    */
   async submitEvent(
     caseId: string,
@@ -439,9 +440,9 @@ export class CaseService {
   }
 
   /**
-   * Builds the response view of a case row. `known` holds parts the caller has already computed for this
-   * version (a write has the context and allowed events at hand), so that they are not derived again from
-   * the stored snapshot; with `links: []` the links are not read.
+   * Builds the response view of a case row. `known` contains parts the caller has already computed for
+   * this version, such as a write's context and allowed events, so they are not derived again from the
+   * stored snapshot. With `links: []` the links are not read.
    */
   async #toView(
     caseRow: CasesTable,
@@ -511,12 +512,12 @@ export function sandboxNotFound(sandboxId: string): CaseError {
   );
 }
 
-/** The business date of a write: a recorded fact's own date when it has one, otherwise the current one. */
+/** Returns the business date of a write: a recorded fact's own date when it has one, otherwise the current one. */
 function recordedOrCurrent(recordedFor: IsoDate | undefined, sandboxId: string | null, current: IsoDate): IsoDate {
   if (recordedFor === undefined) return current;
   // Both are programming errors of the caller, not user input, so they are not CaseErrors.
   if (sandboxId !== null) throw new Error('A recorded business date is only for real cases, not sandbox cases');
-  if (recordedFor > current) throw new Error(`The recorded business date ${recordedFor} is after the current one, ${current}`);
+  if (compareIsoDates(recordedFor, current) > 0) throw new Error(`The recorded business date ${recordedFor} is after the current one, ${current}`);
   return recordedFor;
 }
 

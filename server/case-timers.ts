@@ -38,7 +38,7 @@ export function startOfBeijingDay(date: IsoDate): string {
 
 /**
  * Builds the live-update message of a committed step: ids, state and event type, no personal data.
- * `allowed` holds the events the case accepts after the step and, except for a new case, before it.
+ * `allowed` contains the events the case accepts after the step and, except for a new case, before it.
  */
 export function describeChange(
   definition: ProcessDefinition,

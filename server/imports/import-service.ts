@@ -149,7 +149,7 @@ export class ImportService {
   }
 
   /**
-   * Applies one row as its target says: opens its case, advances the person's open change case (opening
+   * Applies one row as its target names: opens its case, advances the person's open change case (opening
    * one when there is none), or sends a pushed headcount to the open monthly report. Returns the case id.
    */
   async #applyRow(cases: CaseService, imports: ImportStore, row: PlannedRow, at: { key: string; operator: string; today: IsoDate }): Promise<string> {

@@ -17,7 +17,7 @@ import { ManualClock } from '../../server/clock.js';
 import { createTestDatabase, dumpDatabase, testDialects } from '../support/databases.js';
 import type { TestDatabase } from '../support/databases.js';
 
-// A process whose event asks for an arrears case with input the arrears process rejects, standing in
+// A process whose event requests an arrears case with input the arrears process rejects, standing in
 // for a faulty process definition. The product's own processes always send valid input.
 const faultyOrigin = defineProcess({
   id: 'test-faulty-origin',

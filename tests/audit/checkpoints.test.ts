@@ -71,8 +71,8 @@ describe.each(testDialects())('checkpoints on %s', (dialect) => {
       json: { name: '检查点培训', simulatedDate: '2024-01-15', replacesSandboxId: sandbox.body.id },
     });
     expect(replaced.status, replaced.text).toBe(201);
-    const gone = await request(server.baseUrl, 'GET', `/api/cases/${training.body.id}`, { actor: TRAINER });
-    expect(gone.status).toBe(404);
+    const deletedCase = await request(server.baseUrl, 'GET', `/api/cases/${training.body.id}`, { actor: TRAINER });
+    expect(deletedCase.status).toBe(404);
     const result = await verifyAgainst(document);
     expect(result.body).toMatchObject({ signatureValid: true, problems: [], casesNotInCheckpoint: 0 });
   });

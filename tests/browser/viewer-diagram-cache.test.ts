@@ -8,12 +8,10 @@ import type { TestServer } from '../support/test-server.js';
 import { AUDITOR_USER, HR_WORKER, createViewerUsers, signIn } from './support/viewer-session.js';
 
 /**
- * Records the id of every `mermaid.render` call as `window.__mermaidRenders`. It imports Mermaid before
- * the page's modules do and wraps `render` on the module's shared default export, so the page's calls
- * go through the wrapper. A string, because Vitest rewrites import() inside functions it transforms.
+ * Module source served in place of the page's Mermaid module. It wraps the real module and records the id of
+ * every `mermaid.render` call in `window.__mermaidRenders`. The page can only reach Mermaid through it, so
+ * no render goes uncounted.
  */
-// The page's Mermaid module is answered with a module that wraps the real one and counts each render. The
-// wrapper is evaluated before any page code can reach Mermaid, so no render goes uncounted.
 const COUNTING_MERMAID_MODULE = `
   import mermaid from '/static/mermaid/mermaid.esm.min.mjs?counted';
   window.__mermaidRenders ??= [];
@@ -25,7 +23,7 @@ const COUNTING_MERMAID_MODULE = `
   export default mermaid;
 `;
 
-/** Answers the page's requests for Mermaid with the counting module. */
+/** Serves the counting module for the page's requests for Mermaid. */
 async function countMermaidRenders(page: Page): Promise<void> {
   await page.route('**/static/mermaid/mermaid.esm.min.mjs', (route) => route.fulfill({ contentType: 'text/javascript', body: COUNTING_MERMAID_MODULE }));
 }

@@ -22,13 +22,13 @@ describe('the SQLite statement cache', () => {
   it('reuses statements and evicts the oldest', () => {
     const sqlite = new SqliteDatabase(join(newFolder(), 'cache.db'));
     const cached = withStatementCache(sqlite, 2);
-    const one = cached.prepare('select 1');
-    const two = cached.prepare('select 2');
-    expect(cached.prepare('select 1')).toBe(one);
+    const selectOne = cached.prepare('select 1');
+    const selectTwo = cached.prepare('select 2');
+    expect(cached.prepare('select 1')).toBe(selectOne);
     // `select 2` is now the least recently used, so a third text evicts it and keeps `select 1`.
     cached.prepare('select 3');
-    expect(cached.prepare('select 1')).toBe(one);
-    expect(cached.prepare('select 2')).not.toBe(two);
+    expect(cached.prepare('select 1')).toBe(selectOne);
+    expect(cached.prepare('select 2')).not.toBe(selectTwo);
     cached.close();
     expect(sqlite.open).toBe(false);
   });

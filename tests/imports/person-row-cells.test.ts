@@ -11,7 +11,7 @@ import { createTestDatabase } from '../support/databases.js';
 import type { TestDatabase } from '../support/databases.js';
 import { creditCodeOf } from './push-file-generator.js';
 
-// An addition row needs its contract kind; a file without the column must say the value is missing.
+// An addition row needs its contract kind; a file without the column reports the value as missing.
 describe('person row cells', () => {
   let database: TestDatabase;
   let connection: DatabaseConnection;
